@@ -1,0 +1,108 @@
+import SchemaBuilder from '@pothos/core';
+import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
+import RelayPlugin from '@pothos/plugin-relay';
+import DirectivesPlugin from '@pothos/plugin-directives';
+import type { RequestContext } from './context.js';
+import { clientError, badUserInput } from './errors.js';
+import { typeOfId } from './ids.js';
+
+/** Most ids one `nodes` call (or any id-list argument) takes. */
+export const maxIdsPerList = 100;
+import {
+  allScopes,
+  insufficientScopeMessage,
+  scopeDescriptionLine,
+  scopeOfType,
+  type GuardedTypeName,
+  type Scope,
+} from './scopes.js';
+
+/** Scopes named by a failed check, whatever the nesting of any/all rules. */
+function missingScopes(failure: AuthFailure): Scope[] {
+  switch (failure.kind) {
+    case AuthScopeFailureType.AuthScope:
+      return [failure.scope as Scope];
+    case AuthScopeFailureType.AnyAuthScopes:
+    case AuthScopeFailureType.AllAuthScopes:
+      return [...new Set(failure.failures.flatMap(missingScopes))];
+    default:
+      return [];
+  }
+}
+
+export const builder = new SchemaBuilder<{
+  Context: RequestContext;
+  AuthScopes: Record<Scope, boolean>;
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+  Directives: {
+    requiresScopes: { locations: 'OBJECT' | 'FIELD_DEFINITION'; args: { scopes: string[] } };
+  };
+  Scalars: {
+    ID: { Input: string; Output: string };
+    Date: { Input: Date; Output: Date | string };
+    DateTime: { Input: Date; Output: Date | string };
+    Decimal: { Input: string; Output: unknown };
+    JSON: { Input: unknown; Output: unknown };
+  };
+  Connection: { totalCount: () => Promise<number> };
+}>({
+  plugins: [ScopeAuthPlugin, RelayPlugin, DirectivesPlugin],
+  defaultFieldNullability: false,
+  directives: { useGraphQLToolsUnorderedDirectives: true },
+  scopeAuth: {
+    // Effective scopes are known once per request; each rule is a plain boolean, evaluated once and cached.
+    authScopes: (context) =>
+      Object.fromEntries(allScopes.map((scope) => [scope, context.caller.scopes.has(scope)])) as Record<Scope, boolean>,
+    // Types check their scope wherever they are reached (a nested relation, node, nodes), not only on root fields.
+    runScopesOnType: true,
+    unauthorizedError: (_parent, _context, _info, result) => {
+      const required = missingScopes(result.failure);
+      return clientError('FORBIDDEN', insufficientScopeMessage(required), { details: { requiredScopes: required } });
+    },
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodesOnConnection: true,
+    edgesFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: false },
+    // Ids are already global (their prefix names the type), so they pass through unchanged.
+    encodeGlobalID: (_typename: string, id: string | number | bigint) => String(id),
+    decodeGlobalID: (globalID: string) => {
+      const type = typeOfId(globalID);
+      if (!type) {
+        throw badUserInput(`"${globalID.slice(0, 64)}" is not a clinicgraph id. Ids look like pat_… or apt_….`);
+      }
+      return { typename: type, id: globalID };
+    },
+    nodeQueryOptions: { description: 'Any entity by its id. Null when it does not exist in this organization.' },
+    nodesQueryOptions: {
+      description: `Entities by id (at most ${maxIdsPerList}), in the order asked. Null for each id that does not exist in this organization.`,
+      resolve: (_root, { ids }, _context, _info, resolveNodes) => {
+        if (ids.length > maxIdsPerList) {
+          throw badUserInput(`"ids" takes at most ${maxIdsPerList} ids; got ${ids.length}.`, { argument: 'ids', max: maxIdsPerList });
+        }
+        return resolveNodes(ids);
+      },
+    },
+  },
+});
+
+/** Scope rule, description line and directive for a guarded type, all read from the scope table. */
+export function typeGuard(type: GuardedTypeName, description: string) {
+  const scope = scopeOfType[type];
+  return {
+    authScopes: { [scope]: true } as Partial<Record<Scope, boolean>>,
+    description: `${description}\n\n${scopeDescriptionLine(scope)}`,
+    directives: { requiresScopes: { scopes: [scope] } },
+  };
+}
+
+/** The same rule on a field that returns a guarded type, so the check runs before anything loads. */
+export function fieldGuard(type: GuardedTypeName, description: string) {
+  return { ...typeGuard(type, description), nullable: true as const };
+}
+
+builder.queryType({ description: 'The clinic graph, as the calling app may read it in the organization named by X-Organization-Id.' });

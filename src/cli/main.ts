@@ -1,0 +1,168 @@
+import { Command, Option } from 'commander';
+import { openDatabase, parseDatabaseUrl } from '../db/database.js';
+import { DataDirectoryBusyError, isDataDirectoryLocked, lockDataDirectory } from '../db/lock.js';
+import { MarketplaceError } from '../marketplace/service.js';
+import { runOperation, type OperationInput, type OperationName } from '../marketplace/operations.js';
+import { assignableScopes } from '../scopes.js';
+import { callAdminSocket } from './admin-socket.js';
+import { printResult } from './print.js';
+
+/**
+ * Runs an operation against DATABASE_URL. On the embedded default, while a server holds the data
+ * directory, the operation goes through that server instead of opening the files a second time.
+ */
+async function execute<Name extends OperationName>(name: Name, input: OperationInput<Name>): Promise<unknown> {
+  const target = parseDatabaseUrl();
+  const dataDir = target.kind === 'pglite' ? target.dataDir : null;
+  if (dataDir && (await isDataDirectoryLocked(dataDir))) return callAdminSocket(dataDir, name, input);
+  let release: (() => Promise<void>) | null = null;
+  if (dataDir) {
+    try {
+      release = await lockDataDirectory(dataDir);
+    } catch (error) {
+      if (error instanceof DataDirectoryBusyError) return callAdminSocket(dataDir, name, input);
+      throw error;
+    }
+  }
+  const db = await openDatabase(target, { poolSize: 1 });
+  try {
+    await db.migrate();
+    return await runOperation(db.prisma, name, input);
+  } finally {
+    await db.close();
+    await release?.();
+  }
+}
+
+const scopeList = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+const scopesHelp = `comma-separated, from: ${assignableScopes.join(', ')}`;
+
+export function buildProgram(): Command {
+  const program = new Command('clinicgraph')
+    .description('Manage clinicgraph organizations, apps, installations and API keys.')
+    .option('--json', 'print machine-readable JSON')
+    .showHelpAfterError('(add --help for usage)');
+
+  const run =
+    <Name extends OperationName, Args extends unknown[]>(name: Name, toInput: (...args: Args) => OperationInput<Name>) =>
+    async (...args: Args) => {
+      const result = await execute(name, toInput(...args));
+      printResult(name, result, Boolean(program.opts().json));
+    };
+
+  const orgs = program.command('orgs').description('Organizations (clinics).');
+  orgs
+    .command('create')
+    .description('Create an organization.')
+    .requiredOption('--name <name>', 'the clinic name')
+    .action(run('orgs.create', (options: { name: string }) => ({ name: options.name })));
+  orgs.command('list').description('List organizations.').action(run('orgs.list', () => undefined as never));
+
+  const apps = program.command('apps').description('Apps, their declared scopes and installations.');
+  apps
+    .command('create')
+    .description('Create an app that declares the scopes it needs.')
+    .requiredOption('--slug <slug>', 'unique, lowercase letters, digits and hyphens')
+    .requiredOption('--name <name>', 'display name')
+    .requiredOption('--scopes <scopes>', scopesHelp, scopeList)
+    .action(run('apps.create', (options: { slug: string; name: string; scopes: string[] }) => options));
+  apps.command('list').description('List apps with their installations.').action(run('apps.list', () => undefined as never));
+  apps
+    .command('update')
+    .description('Declare a new scope set (a new live version of the app).')
+    .requiredOption('--app <slug>', 'the app')
+    .requiredOption('--scopes <scopes>', scopesHelp, scopeList)
+    .action(run('apps.update', (options: { app: string; scopes: string[] }) => ({ slug: options.app, scopes: options.scopes })));
+  apps
+    .command('install')
+    .description('Install an app in a clinic, approving all or part of its declared scopes.')
+    .requiredOption('--app <slug>', 'the app')
+    .requiredOption('--org <id>', 'the organization (org_…)')
+    .option('--grant <scopes>', `approved scopes (default: all declared); ${scopesHelp}`, scopeList)
+    .action(
+      run('apps.install', (options: { app: string; org: string; grant?: string[] }) => ({
+        slug: options.app,
+        organizationId: options.org,
+        grant: options.grant,
+      })),
+    );
+  apps
+    .command('uninstall')
+    .description('Uninstall an app from a clinic: access ends at once; history is kept.')
+    .requiredOption('--app <slug>', 'the app')
+    .requiredOption('--org <id>', 'the organization (org_…)')
+    .action(run('apps.uninstall', (options: { app: string; org: string }) => ({ slug: options.app, organizationId: options.org })));
+
+  const installations = program.command('installations').description("A clinic's approval of an app.");
+  installations
+    .command('update')
+    .description('Change the scopes a clinic grants an app; applies to the next request.')
+    .requiredOption('--app <slug>', 'the app')
+    .requiredOption('--org <id>', 'the organization (org_…)')
+    .requiredOption('--grant <scopes>', scopesHelp, scopeList)
+    .action(
+      run('installations.update', (options: { app: string; org: string; grant: string[] }) => ({
+        slug: options.app,
+        organizationId: options.org,
+        grant: options.grant,
+      })),
+    );
+
+  const keys = program.command('keys').description("An app's API keys.");
+  keys
+    .command('create')
+    .description('Create an API key; its secret is printed once and never again.')
+    .requiredOption('--app <slug>', 'the app')
+    .option('--scopes <scopes>', `the key's scopes (default: all the app declares); ${scopesHelp}`, scopeList)
+    .option('--expires-in <duration>', 'e.g. 30d, 12h, 8w (default: no expiry)')
+    .option('--test', 'a test key (cgk_test_…) instead of a live one (cgk_live_…)')
+    .option('--name <name>', 'a label to tell keys apart')
+    .action(
+      run('keys.create', (options: { app: string; scopes?: string[]; expiresIn?: string; test?: boolean; name?: string }) => ({
+        slug: options.app,
+        scopes: options.scopes,
+        expiresIn: options.expiresIn,
+        test: options.test,
+        name: options.name,
+      })),
+    );
+  keys
+    .command('list')
+    .description("List an app's keys (never their secrets).")
+    .requiredOption('--app <slug>', 'the app')
+    .action(run('keys.list', (options: { app: string }) => ({ slug: options.app })));
+  keys
+    .command('revoke')
+    .description('Revoke a key; the next request with it is refused.')
+    .argument('<id>', 'the key id (key_…)')
+    .action(run('keys.revoke', (id: string) => ({ id })));
+  keys
+    .command('rotate')
+    .description('Create a replacement key; the old one is revoked now or after a grace period.')
+    .argument('<id>', 'the key id (key_…)')
+    .addOption(new Option('--grace <duration>', 'keep the old key working this long, e.g. 1h, 7d'))
+    .action(run('keys.rotate', (id: string, options: { grace?: string }) => ({ id, grace: options.grace })));
+
+  return program;
+}
+
+export async function main(argv = process.argv): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
+    if (code?.startsWith('commander.')) return 2;
+    const message = error instanceof MarketplaceError || error instanceof DataDirectoryBusyError
+      ? error.message
+      : error instanceof Error
+        ? error.message
+        : String(error);
+    if (program.opts().json) console.error(JSON.stringify({ error: message }));
+    else console.error(`error: ${message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,151 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { applyMigrations, projectRoot, readMigrationList } from './migrate.js';
+
+export type DatabaseTarget =
+  | { kind: 'pglite'; dataDir: string | null }
+  | { kind: 'postgres'; url: string };
+
+export const defaultDataDir = path.join(projectRoot, 'data/clinicgraph');
+
+/** Reads DATABASE_URL: unset → embedded PGlite in ./data/clinicgraph; `pglite:<dir>`, `pglite:memory`, or a postgres URL. */
+export function parseDatabaseUrl(value: string | undefined = process.env.DATABASE_URL): DatabaseTarget {
+  if (!value) return { kind: 'pglite', dataDir: defaultDataDir };
+  if (value === 'pglite:memory') return { kind: 'pglite', dataDir: null };
+  if (value.startsWith('pglite:')) return { kind: 'pglite', dataDir: path.resolve(value.slice('pglite:'.length)) };
+  if (/^postgres(ql)?:\/\//.test(value)) return { kind: 'postgres', url: value };
+  throw new Error(
+    `DATABASE_URL must be unset (embedded database in ./data/clinicgraph), "pglite:memory", "pglite:<directory>" or a postgres:// URL; got "${value.split(':')[0]}:…".`,
+  );
+}
+
+export function describeTarget(target: DatabaseTarget): string {
+  if (target.kind === 'postgres') {
+    const url = new URL(target.url);
+    return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+  }
+  return target.dataDir ? `embedded PostgreSQL (PGlite) in ${path.relative(process.cwd(), target.dataDir) || '.'}` : 'embedded PostgreSQL (PGlite) in memory';
+}
+
+export interface Database {
+  readonly target: DatabaseTarget;
+  readonly prisma: PrismaClient;
+  /** Applies pending migrations; returns their names. */
+  migrate(): Promise<string[]>;
+  /** Calls `listener` with each SQL statement sent; returns the function that stops it. */
+  onStatement(listener: (sql: string) => void): () => void;
+  /** Cheap round trip for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Loading the WASM schema engine costs seconds; most starts have nothing to apply, which one query
+ * against Prisma's own bookkeeping table tells.
+ */
+async function hasPendingMigrations(prisma: PrismaClient): Promise<boolean> {
+  const folders = (await readMigrationList()).migrationDirectories.map((d) => d.path);
+  try {
+    const applied = await prisma.$queryRaw<{ migration_name: string }[]>`
+      SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+    const names = new Set(applied.map((row) => row.migration_name));
+    return folders.some((folder) => !names.has(folder));
+  } catch {
+    return true;
+  }
+}
+
+/** A client whose statements can be observed (statement counts in tests, benchmarks and metrics). */
+function observedClient(adapter: SqlMigrationAwareDriverAdapterFactory) {
+  const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  const listeners = new Set<(sql: string) => void>();
+  prisma.$on('query', (event) => {
+    for (const listener of listeners) listener(event.query);
+  });
+  const onStatement = (listener: (sql: string) => void) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  };
+  return { prisma: prisma as unknown as PrismaClient, onStatement };
+}
+
+export interface PostgresOptions {
+  poolSize?: number;
+  statementTimeoutMs?: number;
+  connectionTimeoutMs?: number;
+}
+
+function postgresPoolConfig(url: string, options: PostgresOptions): pg.PoolConfig {
+  return {
+    connectionString: url,
+    max: options.poolSize ?? Number(process.env.DATABASE_POOL_SIZE ?? 10),
+    statement_timeout: options.statementTimeoutMs ?? Number(process.env.DATABASE_STATEMENT_TIMEOUT_MS ?? 5000),
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 3000,
+    idleTimeoutMillis: 30_000,
+  };
+}
+
+/**
+ * The schema engine reads pg_catalog columns of type "char" (OID 18), which adapter-pg cannot decode;
+ * migrations run on their own short-lived connection that reads those as text.
+ */
+async function migratePostgres(url: string): Promise<string[]> {
+  const pool = new pg.Pool({
+    ...postgresPoolConfig(url, { poolSize: 1, statementTimeoutMs: 0 }),
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === 18 ? (value: string) => value : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  try {
+    const factory = new PrismaPg(pool) as SqlMigrationAwareDriverAdapterFactory;
+    return await applyMigrations(factory);
+  } finally {
+    await pool.end();
+  }
+}
+
+export async function openDatabase(target: DatabaseTarget, options: PostgresOptions = {}): Promise<Database> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool(postgresPoolConfig(target.url, options));
+    // An idle client losing its server must not take the process down; the next query reconnects.
+    pool.on('error', () => {});
+    const { prisma, onStatement } = observedClient(new PrismaPg(pool));
+    return {
+      target,
+      prisma,
+      onStatement,
+      migrate: async () => ((await hasPendingMigrations(prisma)) ? migratePostgres(target.url) : []),
+      ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+      close: async () => {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+  if (target.dataDir) await mkdir(target.dataDir, { recursive: true });
+  return wrapPGlite(new PGlite(target.dataDir ?? undefined), target);
+}
+
+/** A Database over an already open PGlite (tests start from a dump of a migrated, seeded one). */
+export function wrapPGlite(pglite: PGlite, target: DatabaseTarget = { kind: 'pglite', dataDir: null }): Database {
+  const factory = new PrismaPGlite(pglite);
+  const { prisma, onStatement } = observedClient(factory);
+  return {
+    target,
+    prisma,
+    onStatement,
+    migrate: async () => ((await hasPendingMigrations(prisma)) ? applyMigrations(factory) : []),
+    ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+    close: async () => {
+      await prisma.$disconnect();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import { AppointmentStatus } from '../generated/prisma/enums.js';
+import { builder, fieldGuard, typeGuard } from '../builder.js';
+import type { ListQuery, Rows } from '../data/loaders.js';
+import type { Condition, SortKey } from '../data/sql.js';
+import { checkDateRange, given, parseId } from './arguments.js';
+import { OrderDirection, childConnection, connectionType, enumOf, loadNodes, rootConnection } from './connections.js';
+import { FacilityRef } from './facilities.js';
+import { PatientRef } from './patients.js';
+import { ProviderRef } from './providers.js';
+
+export const AppointmentStatusEnum = enumOf('AppointmentStatus', AppointmentStatus, 'Where an appointment stands.');
+
+const AppointmentOrderField = builder.enumType('AppointmentOrderField', {
+  values: {
+    SCHEDULED_START: { value: 'scheduledStartDate' },
+    STATUS: { value: 'status' },
+  } as const,
+});
+
+const AppointmentOrder = builder.inputType('AppointmentOrder', {
+  description: 'Sort order; ties are broken by scheduled start, then id, so paging is stable.',
+  fields: (t) => ({
+    field: t.field({ type: AppointmentOrderField, required: true }),
+    direction: t.field({ type: OrderDirection, defaultValue: 'asc' }),
+  }),
+});
+
+export const AppointmentRef = builder.objectRef<Rows['Appointment']>('Appointment');
+const AppointmentConnection = connectionType(AppointmentRef, 'Appointment');
+
+builder.node(AppointmentRef, {
+  ...typeGuard('Appointment', 'A scheduled visit of a patient with a provider at a facility.'),
+  id: { resolve: (appointment) => appointment.id },
+  loadMany: loadNodes('Appointment'),
+  fields: (t) => ({
+    scheduledStartDate: t.expose('scheduledStartDate', { type: 'DateTime' }),
+    scheduledEndDate: t.expose('scheduledEndDate', { type: 'DateTime' }),
+    status: t.expose('status', { type: AppointmentStatusEnum }),
+    isNewPatient: t.exposeBoolean('isNewPatient'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    patient: t.field({
+      ...fieldGuard('Patient', 'The patient.'),
+      type: PatientRef,
+      resolve: (appointment, _args, context) => context.loaders.byId('Patient', appointment.patientId),
+    }),
+    provider: t.field({
+      ...fieldGuard('Provider', 'The provider.'),
+      type: ProviderRef,
+      resolve: (appointment, _args, context) => context.loaders.byId('Provider', appointment.providerId),
+    }),
+    facility: t.field({
+      ...fieldGuard('Facility', 'The facility.'),
+      type: FacilityRef,
+      resolve: (appointment, _args, context) => context.loaders.byId('Facility', appointment.facilityId),
+    }),
+  }),
+});
+
+interface AppointmentListArgs {
+  dateFrom?: Date | null;
+  dateTo?: Date | null;
+  statuses?: AppointmentStatus[] | null;
+  orderBy?: { field: 'scheduledStartDate' | 'status'; direction?: 'asc' | 'desc' | null } | null;
+}
+
+const dayMs = 86_400_000;
+
+/** Dates bound the scheduled start by UTC calendar day, both ends inclusive. */
+function appointmentList(args: AppointmentListArgs, extra: Condition[] = []): ListQuery {
+  checkDateRange(args.dateFrom, args.dateTo);
+  const descending = args.orderBy?.direction === 'desc';
+  const order: SortKey[] =
+    args.orderBy?.field === 'status'
+      ? [{ column: 'status', descending }, { column: 'scheduledStartDate', descending }]
+      : [{ column: 'scheduledStartDate', descending }];
+  return {
+    conditions: [
+      ...given(
+        args.dateFrom && { op: 'gte', column: 'scheduledStartDate', value: args.dateFrom },
+        args.dateTo && { op: 'lt', column: 'scheduledStartDate', value: new Date(args.dateTo.getTime() + dayMs) },
+        args.statuses && { op: 'in', column: 'status', values: args.statuses },
+      ),
+      ...extra,
+    ],
+    order,
+  };
+}
+
+builder.queryFields((t) => ({
+  appointments: t.connection({
+    ...fieldGuard('Appointment', 'Appointments, by scheduled start unless `orderBy` says otherwise.'),
+    type: AppointmentRef,
+    args: {
+      dateFrom: t.arg({ type: 'Date', description: 'Starting on or after this day (UTC).' }),
+      dateTo: t.arg({ type: 'Date', description: 'Starting on or before this day (UTC).' }),
+      statuses: t.arg({ type: [AppointmentStatusEnum], description: 'Any of these statuses.' }),
+      facilityId: t.arg.id(),
+      patientId: t.arg.id(),
+      providerId: t.arg.id(),
+      orderBy: t.arg({ type: AppointmentOrder }),
+    },
+    resolve: (_root, args, context) =>
+      rootConnection(
+        context,
+        'Appointment',
+        appointmentList(
+          args,
+          given(
+            args.facilityId != null && { op: 'eq', column: 'facilityId', value: parseId(args.facilityId, 'Facility', 'facilityId') },
+            args.patientId != null && { op: 'eq', column: 'patientId', value: parseId(args.patientId, 'Patient', 'patientId') },
+            args.providerId != null && { op: 'eq', column: 'providerId', value: parseId(args.providerId, 'Provider', 'providerId') },
+          ),
+        ),
+        args,
+      ),
+  }, AppointmentConnection),
+  appointment: t.field({
+    ...fieldGuard('Appointment', 'An appointment by id; null when none exists in this organization.'),
+    type: AppointmentRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) => context.loaders.byId('Appointment', parseId(args.id, 'Appointment')),
+  }),
+}));
+
+for (const [parent, column, description] of [
+  [PatientRef, 'patientId', "The patient's appointments."],
+  [ProviderRef, 'providerId', "The provider's appointments."],
+  [FacilityRef, 'facilityId', "The facility's appointments."],
+] as const) {
+  builder.objectField(parent, 'appointments', (t) =>
+    t.connection({
+      ...fieldGuard('Appointment', `${description} By scheduled start unless \`orderBy\` says otherwise.`),
+      type: AppointmentRef,
+      args: {
+        dateFrom: t.arg({ type: 'Date', description: 'Starting on or after this day (UTC).' }),
+        dateTo: t.arg({ type: 'Date', description: 'Starting on or before this day (UTC).' }),
+        statuses: t.arg({ type: [AppointmentStatusEnum], description: 'Any of these statuses.' }),
+        orderBy: t.arg({ type: AppointmentOrder }),
+      },
+      resolve: (row, args, context) => childConnection(context, 'Appointment', column, row.id, appointmentList(args), args),
+    }, AppointmentConnection),
+  );
+}

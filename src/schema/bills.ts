@@ -1,0 +1,202 @@
+import { BillingType } from '../generated/prisma/enums.js';
+import { builder, fieldGuard, typeGuard } from '../builder.js';
+import type { ListQuery, Rows } from '../data/loaders.js';
+import type { Condition } from '../data/sql.js';
+import { checkDateRange, given, parseId } from './arguments.js';
+import { childConnection, connectionType, enumOf, loadNodes, rootConnection } from './connections.js';
+import { FacilityRef } from './facilities.js';
+import { PatientRef } from './patients.js';
+import { ProviderRef } from './providers.js';
+
+const BillingTypeEnum = enumOf('BillingType', BillingType, 'Professional (CMS-1500) or institutional (UB-04) billing.');
+
+export const BillRef = builder.objectRef<Rows['Bill']>('Bill');
+const BillConnection = connectionType(BillRef, 'Bill');
+export const CodingGroupRef = builder.objectRef<Rows['CodingGroup']>('CodingGroup');
+const DiagnosisRef = builder.objectRef<Rows['Diagnosis']>('Diagnosis');
+const LineItemRef = builder.objectRef<Rows['LineItem']>('LineItem');
+const LineItemModifierRef = builder.objectRef<Rows['LineItemModifier']>('LineItemModifier');
+
+builder.node(BillRef, {
+  ...typeGuard('Bill', 'The bill of an encounter: who was seen, by whom, where, and how it was coded.'),
+  id: { resolve: (bill) => bill.id },
+  loadMany: loadNodes('Bill'),
+  fields: (t) => ({
+    billNumber: t.exposeString('humanId', { description: 'The number people quote, e.g. "BILL-78432".' }),
+    dateOfService: t.expose('dateOfService', { type: 'Date' }),
+    billingType: t.expose('billingType', { type: BillingTypeEnum }),
+    isCosmetic: t.exposeBoolean('isCosmetic'),
+    isBillable: t.exposeBoolean('isBillable'),
+    virtualEncounter: t.exposeBoolean('virtualEncounter'),
+    isEmCodingEnabled: t.exposeBoolean('isEmCodingEnabled', { description: 'Evaluation and management coding is on.' }),
+    specialty: t.exposeString('specialty', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    patient: t.field({
+      ...fieldGuard('Patient', 'The patient seen.'),
+      type: PatientRef,
+      resolve: (bill, _args, context) => context.loaders.byId('Patient', bill.patientId),
+    }),
+    primaryProvider: t.field({
+      ...fieldGuard('Provider', 'The provider who rendered the service.'),
+      type: ProviderRef,
+      resolve: (bill, _args, context) => context.loaders.byId('Provider', bill.primaryProviderId),
+    }),
+    billUnderProvider: t.field({
+      ...fieldGuard('Provider', 'The provider the service is billed under.'),
+      type: ProviderRef,
+      resolve: (bill, _args, context) => context.loaders.byId('Provider', bill.billUnderProviderId),
+    }),
+    facility: t.field({
+      ...fieldGuard('Facility', 'Where the service took place.'),
+      type: FacilityRef,
+      resolve: (bill, _args, context) => context.loaders.byId('Facility', bill.facilityId),
+    }),
+    codingGroups: t.field({
+      type: [CodingGroupRef],
+      description: 'The coded units of the encounter, in order.',
+      resolve: (bill, _args, context) =>
+        context.loaders.childrenOf('CodingGroup', 'billId', bill.id, [{ column: 'position' }]),
+    }),
+  }),
+});
+
+builder.node(CodingGroupRef, {
+  ...typeGuard('CodingGroup', 'A coded unit of an encounter: its diagnoses and the line items they justify.'),
+  id: { resolve: (group) => group.id },
+  loadMany: loadNodes('CodingGroup'),
+  fields: (t) => ({
+    status: t.exposeString('status', { description: 'e.g. draft, finalized.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    bill: t.field({
+      ...fieldGuard('Bill', 'The bill this group belongs to.'),
+      type: BillRef,
+      resolve: (group, _args, context) => context.loaders.byId('Bill', group.billId),
+    }),
+    diagnoses: t.field({
+      type: [DiagnosisRef],
+      description: 'ICD-10-CM diagnoses, by position.',
+      resolve: (group, _args, context) =>
+        context.loaders.childrenOf('Diagnosis', 'codingGroupId', group.id, [{ column: 'position' }]),
+    }),
+    lineItems: t.field({
+      type: [LineItemRef],
+      description: 'Procedure and charge lines, by position.',
+      resolve: (group, _args, context) =>
+        context.loaders.childrenOf('LineItem', 'codingGroupId', group.id, [{ column: 'position' }]),
+    }),
+  }),
+});
+
+builder.node(DiagnosisRef, {
+  ...typeGuard('Diagnosis', 'A diagnosis code of a coding group.'),
+  id: { resolve: (diagnosis) => diagnosis.id },
+  loadMany: loadNodes('Diagnosis'),
+  fields: (t) => ({
+    code: t.exposeString('code', { description: 'ICD-10-CM code, e.g. "L70.0".' }),
+    description: t.exposeString('description', { description: 'e.g. "Acne vulgaris".' }),
+    position: t.exposeInt('position', { description: 'Order within the group, from 1; line items point at these.' }),
+    codeRevision: t.exposeString('codeRevision', { description: 'Code system, e.g. "ICD-10-CM".' }),
+  }),
+});
+
+builder.node(LineItemRef, {
+  ...typeGuard('LineItem', 'A procedure or charge line.'),
+  id: { resolve: (line) => line.id },
+  loadMany: loadNodes('LineItem'),
+  fields: (t) => ({
+    code: t.exposeString('code', { description: 'CPT or HCPCS code, e.g. "99213".' }),
+    codeType: t.exposeString('codeType', { description: 'CPT or HCPCS.' }),
+    description: t.exposeString('description'),
+    units: t.exposeInt('units'),
+    charge: t.expose('charge', { type: 'Decimal', description: 'Charge per unit.' }),
+    totalCharge: t.expose('totalCharge', { type: 'Decimal', description: 'charge × units.' }),
+    balance: t.expose('balance', { type: 'Decimal', description: 'What is still owed on this line.' }),
+    position: t.exposeInt('position'),
+    modifiers: t.field({
+      type: [LineItemModifierRef],
+      description: 'CPT/HCPCS modifiers, in order.',
+      resolve: (line, _args, context) =>
+        context.loaders.childrenOf('LineItemModifier', 'lineItemId', line.id, [{ column: 'position' }]),
+    }),
+    linkedDiagnoses: t.field({
+      type: [DiagnosisRef],
+      description: "The group's diagnoses this line is justified by, in pointer order.",
+      resolve: (line, _args, context) => context.loaders.linkedDiagnoses(line.id),
+    }),
+  }),
+});
+
+builder.node(LineItemModifierRef, {
+  ...typeGuard('LineItemModifier', 'A modifier on a line item.'),
+  id: { resolve: (modifier) => modifier.id },
+  loadMany: loadNodes('LineItemModifier'),
+  fields: (t) => ({
+    code: t.exposeString('code', { description: 'e.g. "25".' }),
+    name: t.exposeString('name', { description: 'e.g. "Significant, separately identifiable E/M service".' }),
+  }),
+});
+
+interface BillListArgs {
+  dateFrom?: Date | null;
+  dateTo?: Date | null;
+}
+
+function billList(args: BillListArgs, extra: Condition[] = []): ListQuery {
+  checkDateRange(args.dateFrom, args.dateTo);
+  return {
+    conditions: [
+      ...given(
+        args.dateFrom && { op: 'gte', column: 'dateOfService', value: args.dateFrom },
+        args.dateTo && { op: 'lte', column: 'dateOfService', value: args.dateTo },
+      ),
+      ...extra,
+    ],
+    order: [{ column: 'dateOfService', descending: true }],
+  };
+}
+
+builder.queryFields((t) => ({
+  bills: t.connection({
+    ...fieldGuard('Bill', 'Bills, most recent date of service first.'),
+    type: BillRef,
+    args: {
+      patientId: t.arg.id(),
+      facilityId: t.arg.id(),
+      dateFrom: t.arg({ type: 'Date', description: 'Date of service on or after this day.' }),
+      dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
+    },
+    resolve: (_root, args, context) =>
+      rootConnection(
+        context,
+        'Bill',
+        billList(
+          args,
+          given(
+            args.patientId != null && { op: 'eq', column: 'patientId', value: parseId(args.patientId, 'Patient', 'patientId') },
+            args.facilityId != null && { op: 'eq', column: 'facilityId', value: parseId(args.facilityId, 'Facility', 'facilityId') },
+          ),
+        ),
+        args,
+      ),
+  }, BillConnection),
+  bill: t.field({
+    ...fieldGuard('Bill', 'A bill by id; null when none exists in this organization.'),
+    type: BillRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) => context.loaders.byId('Bill', parseId(args.id, 'Bill')),
+  }),
+}));
+
+builder.objectField(PatientRef, 'bills', (t) =>
+  t.connection({
+    ...fieldGuard('Bill', "The patient's bills, most recent date of service first."),
+    type: BillRef,
+    args: {
+      dateFrom: t.arg({ type: 'Date', description: 'Date of service on or after this day.' }),
+      dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
+    },
+    resolve: (patient, args, context) => childConnection(context, 'Bill', 'patientId', patient.id, billList(args), args),
+  }, BillConnection),
+);

@@ -1,0 +1,163 @@
+import { ClaimStatus } from '../generated/prisma/enums.js';
+import { builder, fieldGuard, typeGuard } from '../builder.js';
+import type { ListQuery, Rows } from '../data/loaders.js';
+import type { Condition } from '../data/sql.js';
+import { checkDateRange, given, parseId } from './arguments.js';
+import { BillRef } from './bills.js';
+import { childConnection, connectionType, enumOf, loadNodes, rootConnection } from './connections.js';
+import { FacilityRef } from './facilities.js';
+import { PatientRef } from './patients.js';
+import { ProviderRef } from './providers.js';
+
+const ClaimStatusEnum = enumOf('ClaimStatus', ClaimStatus, 'Where a claim stands with the payer.');
+
+export const ClaimRef = builder.objectRef<Rows['Claim']>('Claim');
+const ClaimConnection = connectionType(ClaimRef, 'Claim');
+const ClaimInsuranceRef = builder.objectRef<Rows['ClaimInsurance']>('ClaimInsurance');
+
+builder.node(ClaimRef, {
+  ...typeGuard('Claim', 'An insurance claim for a bill (a bill may have a primary and a secondary claim).'),
+  id: { resolve: (claim) => claim.id },
+  loadMany: loadNodes('Claim'),
+  fields: (t) => ({
+    claimAmount: t.expose('claimAmount', { type: 'Decimal' }),
+    balance: t.expose('balance', { type: 'Decimal' }),
+    claimStatus: t.expose('claimStatus', { type: ClaimStatusEnum }),
+    submittedDate: t.expose('submittedDate', { type: 'Date', nullable: true, description: 'Null until submitted.' }),
+    claimCreatedDate: t.expose('claimCreatedDate', { type: 'Date' }),
+    dateOfService: t.expose('dateOfService', { type: 'Date' }),
+    cliaNumber: t.exposeString('cliaNumber', { nullable: true, description: 'CLIA certificate number for lab services.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    bill: t.field({
+      ...fieldGuard('Bill', 'The bill claimed.'),
+      type: BillRef,
+      resolve: (claim, _args, context) => context.loaders.byId('Bill', claim.billId),
+    }),
+    patient: t.field({
+      ...fieldGuard('Patient', 'The patient.'),
+      type: PatientRef,
+      resolve: (claim, _args, context) => context.loaders.byId('Patient', claim.patientId),
+    }),
+    facility: t.field({
+      ...fieldGuard('Facility', 'The service facility.'),
+      type: FacilityRef,
+      resolve: (claim, _args, context) => context.loaders.byId('Facility', claim.facilityId),
+    }),
+    renderingProvider: t.field({
+      ...fieldGuard('Provider', 'The provider who rendered the service.'),
+      type: ProviderRef,
+      resolve: (claim, _args, context) => context.loaders.byId('Provider', claim.renderingProviderId),
+    }),
+    billingProvider: t.field({
+      ...fieldGuard('Provider', 'The provider billing the service.'),
+      type: ProviderRef,
+      resolve: (claim, _args, context) => context.loaders.byId('Provider', claim.billingProviderId),
+    }),
+    insurance: t.field({
+      type: [ClaimInsuranceRef],
+      description: 'Coverage on this claim, primary first.',
+      resolve: (claim, _args, context) =>
+        context.loaders.childrenOf('ClaimInsurance', 'claimId', claim.id, [{ column: 'position' }]),
+    }),
+  }),
+});
+
+builder.node(ClaimInsuranceRef, {
+  ...typeGuard('ClaimInsurance', "A coverage entry of a claim: the payer, plan and the patient's policy."),
+  id: { resolve: (insurance) => insurance.id },
+  loadMany: loadNodes('ClaimInsurance'),
+  fields: (t) => ({
+    payerName: t.exposeString('payerName'),
+    planName: t.exposeString('planName'),
+    policyType: t.exposeString('policyType', { description: 'PPO, HMO, EPO, POS, Medicare, Medicaid, …' }),
+    isPrimary: t.exposeBoolean('isPrimary'),
+    memberId: t.exposeString('memberId'),
+    groupNumber: t.exposeString('groupNumber', { nullable: true }),
+    policyNumber: t.exposeString('policyNumber'),
+    subscriberName: t.exposeString('subscriberName'),
+    copayAmount: t.expose('copayAmount', { type: 'Decimal' }),
+    deductibleRemaining: t.expose('deductibleRemaining', { type: 'Decimal' }),
+    claim: t.field({
+      ...fieldGuard('Claim', 'The claim this coverage is on.'),
+      type: ClaimRef,
+      resolve: (insurance, _args, context) => context.loaders.byId('Claim', insurance.claimId),
+    }),
+  }),
+});
+
+interface ClaimListArgs {
+  status?: ClaimStatus | null;
+  dateFrom?: Date | null;
+  dateTo?: Date | null;
+}
+
+function claimList(args: ClaimListArgs, extra: Condition[] = []): ListQuery {
+  checkDateRange(args.dateFrom, args.dateTo);
+  return {
+    conditions: [
+      ...given(
+        args.status && { op: 'eq', column: 'claimStatus', value: args.status },
+        args.dateFrom && { op: 'gte', column: 'dateOfService', value: args.dateFrom },
+        args.dateTo && { op: 'lte', column: 'dateOfService', value: args.dateTo },
+      ),
+      ...extra,
+    ],
+    order: [{ column: 'dateOfService', descending: true }],
+  };
+}
+
+builder.queryFields((t) => ({
+  claims: t.connection({
+    ...fieldGuard('Claim', 'Claims, most recent date of service first.'),
+    type: ClaimRef,
+    args: {
+      status: t.arg({ type: ClaimStatusEnum }),
+      patientId: t.arg.id(),
+      billId: t.arg.id(),
+      dateFrom: t.arg({ type: 'Date', description: 'Date of service on or after this day.' }),
+      dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
+    },
+    resolve: (_root, args, context) =>
+      rootConnection(
+        context,
+        'Claim',
+        claimList(
+          args,
+          given(
+            args.patientId != null && { op: 'eq', column: 'patientId', value: parseId(args.patientId, 'Patient', 'patientId') },
+            args.billId != null && { op: 'eq', column: 'billId', value: parseId(args.billId, 'Bill', 'billId') },
+          ),
+        ),
+        args,
+      ),
+  }, ClaimConnection),
+  claim: t.field({
+    ...fieldGuard('Claim', 'A claim by id; null when none exists in this organization.'),
+    type: ClaimRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) => context.loaders.byId('Claim', parseId(args.id, 'Claim')),
+  }),
+}));
+
+builder.objectField(PatientRef, 'claims', (t) =>
+  t.connection({
+    ...fieldGuard('Claim', "The patient's claims, most recent date of service first."),
+    type: ClaimRef,
+    args: {
+      status: t.arg({ type: ClaimStatusEnum }),
+      dateFrom: t.arg({ type: 'Date', description: 'Date of service on or after this day.' }),
+      dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
+    },
+    resolve: (patient, args, context) => childConnection(context, 'Claim', 'patientId', patient.id, claimList(args), args),
+  }, ClaimConnection),
+);
+
+builder.objectField(BillRef, 'claims', (t) =>
+  t.field({
+    ...fieldGuard('Claim', "The bill's claims (e.g. primary and secondary), oldest first."),
+    type: [ClaimRef],
+    resolve: (bill, _args, context) =>
+      context.loaders.childrenOf('Claim', 'billId', bill.id, [{ column: 'claimCreatedDate' }]),
+  }),
+);

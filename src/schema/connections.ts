@@ -1,0 +1,79 @@
+import type { RequestContext } from '../context.js';
+import type { Rows, ListQuery } from '../data/loaders.js';
+import { encodeCursor, pageRequest, type Page, type PageArgs } from '../data/pagination.js';
+import { withTiebreaker, type SortKey, type Table } from '../data/sql.js';
+import type { ObjectRef } from '@pothos/core';
+import { builder } from '../builder.js';
+
+type RequestContextTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;
+
+builder.globalConnectionField('totalCount', (t) =>
+  t.int({
+    description: 'How many items the list holds across all pages, with its filters applied.',
+    resolve: (connection) => connection.totalCount(),
+  }),
+);
+
+function connectionOf<Row extends { id: string }>(page: Page<Row>, order: readonly SortKey[], totalCount: () => Promise<number>) {
+  const edges = page.rows.map((node) => ({ cursor: encodeCursor(node, order), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    totalCount,
+  };
+}
+
+/** A root list: one statement for the page, one more only if totalCount is selected. */
+export async function rootConnection<T extends Table>(context: RequestContext, table: T, list: ListQuery, args: PageArgs) {
+  const order = withTiebreaker(list.order);
+  const request = pageRequest(args, order);
+  const page = await context.loaders.page(table, { ...list, order }, request);
+  return connectionOf(page as Page<Rows[T] & { id: string }>, order, () => context.loaders.count(table, list));
+}
+
+/** A list under each parent of a level: one statement for all parents' pages, one for their counts if selected. */
+export async function childConnection<T extends Table>(
+  context: RequestContext,
+  table: T,
+  parentColumn: string,
+  parentId: string,
+  list: ListQuery,
+  args: PageArgs,
+) {
+  const order = withTiebreaker(list.order);
+  const request = pageRequest(args, order);
+  const page = await context.loaders.pageOf(table, parentColumn, parentId, { ...list, order }, request);
+  return connectionOf(page as Page<Rows[T] & { id: string }>, order, () =>
+    context.loaders.countOf(table, parentColumn, parentId, list.conditions),
+  );
+}
+
+export const OrderDirection = builder.enumType('OrderDirection', {
+  values: { ASC: { value: 'asc' }, DESC: { value: 'desc' } } as const,
+});
+
+/** A GraphQL enum over a database enum: GraphQL-style names (CHECKED_IN), the stored value (checked_in) underneath. */
+export function enumOf<Value extends string>(name: string, values: Record<string, Value>, description: string) {
+  return builder.enumType(name, {
+    description,
+    values: Object.fromEntries(Object.values(values).map((value) => [value.toUpperCase(), { value }])) as Record<
+      string,
+      { value: Value }
+    >,
+  });
+}
+
+/** `loadMany` for a node type: through the per-request, organization-filtered loader. */
+export function loadNodes<T extends Table>(table: T) {
+  return (ids: string[], context: RequestContext) => Promise.all(ids.map((id) => context.loaders.byId(table, id)));
+}
+
+/** One Connection and Edge type per node type, shared by every list of it (root or nested). */
+export function connectionType<Shape extends { id: string }>(ref: ObjectRef<RequestContextTypes, Shape>, name: string) {
+  return builder.connectionObject({ type: ref, name: `${name}Connection` }, { name: `${name}Edge` });
+}

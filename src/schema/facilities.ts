@@ -1,0 +1,52 @@
+import { builder, fieldGuard, typeGuard } from '../builder.js';
+import type { Rows } from '../data/loaders.js';
+import { given, parseId, searchCondition } from './arguments.js';
+import { connectionType, loadNodes, rootConnection } from './connections.js';
+
+export const FacilityRef = builder.objectRef<Rows['Facility']>('Facility');
+const FacilityConnection = connectionType(FacilityRef, 'Facility');
+
+builder.node(FacilityRef, {
+  ...typeGuard('Facility', 'A location of the clinic.'),
+  id: { resolve: (facility) => facility.id },
+  loadMany: loadNodes('Facility'),
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    timezone: t.exposeString('timezone', { description: 'IANA time zone, e.g. America/Chicago.' }),
+    specialty: t.exposeString('specialty', { nullable: true }),
+    isVisible: t.exposeBoolean('isVisible', { description: 'Shown to patients (e.g. in online booking).' }),
+    organizationNpi: t.exposeString('organizationNpi', { nullable: true, description: 'Type 2 (organization) NPI.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  facilities: t.connection({
+    ...fieldGuard('Facility', 'Facilities, by name.'),
+    type: FacilityRef,
+    args: {
+      search: t.arg.string({ description: 'Part of the name.' }),
+      isVisible: t.arg.boolean(),
+    },
+    resolve: (_root, args, context) =>
+      rootConnection(
+        context,
+        'Facility',
+        {
+          conditions: [
+            ...searchCondition(args.search, ['name']),
+            ...given(args.isVisible != null && { op: 'eq', column: 'isVisible', value: args.isVisible }),
+          ],
+          order: [{ column: 'name' }],
+        },
+        args,
+      ),
+  }, FacilityConnection),
+  facility: t.field({
+    ...fieldGuard('Facility', 'A facility by id; null when none exists in this organization.'),
+    type: FacilityRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) => context.loaders.byId('Facility', parseId(args.id, 'Facility')),
+  }),
+}));

@@ -1,0 +1,162 @@
+import { InventoryChangeStatus, InventoryChangeType } from '../generated/prisma/enums.js';
+import { builder, fieldGuard, typeGuard } from '../builder.js';
+import type { Rows } from '../data/loaders.js';
+import { given, parseId } from './arguments.js';
+import { childConnection, connectionType, enumOf, loadNodes, rootConnection } from './connections.js';
+import { FacilityRef } from './facilities.js';
+import { ProductRef } from './products.js';
+
+const ChangeTypeEnum = enumOf('InventoryChangeType', InventoryChangeType, 'What an inventory change records.');
+const ChangeStatusEnum = enumOf('InventoryChangeStatus', InventoryChangeStatus, 'Open changes do not count in stock yet.');
+
+const InventoryChangeRef = builder.objectRef<Rows['InventoryChange']>('InventoryChange');
+const InventoryChangeConnection = connectionType(InventoryChangeRef, 'InventoryChange');
+const InventoryChangeItemRef = builder.objectRef<Rows['InventoryChangeItem']>('InventoryChangeItem');
+const InventoryChangeItemConnection = connectionType(InventoryChangeItemRef, 'InventoryChangeItem');
+const StockLevelRef = builder.objectRef<Rows['StockLevel']>('StockLevel');
+const StockLevelConnection = connectionType(StockLevelRef, 'StockLevel');
+
+builder.node(InventoryChangeRef, {
+  ...typeGuard('InventoryChange', 'A session of stock movement at a facility, such as receiving a shipment.'),
+  id: { resolve: (change) => change.id },
+  loadMany: loadNodes('InventoryChange'),
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'e.g. "Weekly Receiving - Jan 20".' }),
+    type: t.expose('type', { type: ChangeTypeEnum }),
+    status: t.expose('status', { type: ChangeStatusEnum }),
+    notes: t.exposeString('notes', { nullable: true }),
+    closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    itemCount: t.int({
+      description: 'How many items the change holds.',
+      resolve: (change, _args, context) => context.loaders.countOf('InventoryChangeItem', 'changeId', change.id, []),
+    }),
+    facility: t.field({
+      ...fieldGuard('Facility', 'Where the stock moved.'),
+      type: FacilityRef,
+      resolve: (change, _args, context) => context.loaders.byId('Facility', change.facilityId),
+    }),
+    items: t.connection({
+      type: InventoryChangeItemRef,
+      description: 'The scanned or entered items, in the order recorded.',
+      resolve: (change, args, context) =>
+        childConnection(context, 'InventoryChangeItem', 'changeId', change.id, { conditions: [], order: [{ column: 'createdAt' }] }, args),
+    }, InventoryChangeItemConnection),
+  }),
+});
+
+builder.node(InventoryChangeItemRef, {
+  ...typeGuard('InventoryChangeItem', 'One product line of an inventory change, often scanned from a GS1 barcode.'),
+  id: { resolve: (item) => item.id },
+  loadMany: loadNodes('InventoryChangeItem'),
+  fields: (t) => ({
+    scanSourceType: t.exposeString('scanSourceType', { description: 'e.g. product_packaging, manual.' }),
+    rawBarcode: t.exposeString('rawBarcode', { nullable: true, description: 'The GS1 element string as scanned.' }),
+    gtin: t.exposeString('gtin', { nullable: true }),
+    lotNumber: t.exposeString('lotNumber', { nullable: true }),
+    expirationDate: t.expose('expirationDate', { type: 'Date', nullable: true }),
+    serialNumber: t.exposeString('serialNumber', { nullable: true }),
+    quantity: t.exposeInt('quantity', { description: 'Signed: receiving adds, waste removes.' }),
+    parsedFields: t.expose('parsedFields', {
+      type: 'JSON',
+      description: 'GS1 application identifier → value: 01 GTIN, 10 lot, 17 expiry (YYMMDD), 21 serial.',
+    }),
+    notes: t.exposeString('notes', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    change: t.field({
+      ...fieldGuard('InventoryChange', 'The change this item belongs to.'),
+      type: InventoryChangeRef,
+      resolve: (item, _args, context) => context.loaders.byId('InventoryChange', item.changeId),
+    }),
+    product: t.field({
+      ...fieldGuard('Product', 'The product.'),
+      type: ProductRef,
+      resolve: (item, _args, context) => context.loaders.byId('Product', item.productId),
+    }),
+  }),
+});
+
+builder.node(StockLevelRef, {
+  ...typeGuard('StockLevel', 'How much of a product a facility holds: the sum of its closed changes.'),
+  id: { resolve: (level) => level.id },
+  loadMany: loadNodes('StockLevel'),
+  fields: (t) => ({
+    quantity: t.exposeInt('quantity'),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    product: t.field({
+      ...fieldGuard('Product', 'The product.'),
+      type: ProductRef,
+      resolve: (level, _args, context) => context.loaders.byId('Product', level.productId),
+    }),
+    facility: t.field({
+      ...fieldGuard('Facility', 'The facility.'),
+      type: FacilityRef,
+      resolve: (level, _args, context) => context.loaders.byId('Facility', level.facilityId),
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  inventoryChanges: t.connection({
+    ...fieldGuard('InventoryChange', "A facility's inventory changes, newest first."),
+    type: InventoryChangeRef,
+    args: {
+      facilityId: t.arg.id({ required: true }),
+      status: t.arg({ type: ChangeStatusEnum }),
+      type: t.arg({ type: ChangeTypeEnum }),
+    },
+    resolve: (_root, args, context) =>
+      rootConnection(
+        context,
+        'InventoryChange',
+        {
+          conditions: [
+            { op: 'eq', column: 'facilityId', value: parseId(args.facilityId, 'Facility', 'facilityId') },
+            ...given(
+              args.status && { op: 'eq', column: 'status', value: args.status },
+              args.type && { op: 'eq', column: 'type', value: args.type },
+            ),
+          ],
+          order: [{ column: 'createdAt', descending: true }],
+        },
+        args,
+      ),
+  }, InventoryChangeConnection),
+  inventoryChange: t.field({
+    ...fieldGuard('InventoryChange', 'An inventory change by id; null when none exists in this organization.'),
+    type: InventoryChangeRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) => context.loaders.byId('InventoryChange', parseId(args.id, 'InventoryChange')),
+  }),
+  stockLevels: t.connection({
+    ...fieldGuard('StockLevel', "A facility's stock, one entry per product."),
+    type: StockLevelRef,
+    args: {
+      facilityId: t.arg.id({ required: true }),
+      productId: t.arg.id(),
+    },
+    resolve: (_root, args, context) =>
+      rootConnection(
+        context,
+        'StockLevel',
+        {
+          conditions: [
+            { op: 'eq', column: 'facilityId', value: parseId(args.facilityId, 'Facility', 'facilityId') },
+            ...given(args.productId != null && { op: 'eq', column: 'productId', value: parseId(args.productId, 'Product', 'productId') }),
+          ],
+          order: [{ column: 'productId' }],
+        },
+        args,
+      ),
+  }, StockLevelConnection),
+}));
+
+builder.objectField(ProductRef, 'stockLevels', (t) =>
+  t.field({
+    ...fieldGuard('StockLevel', 'Stock of this product in each facility.'),
+    type: [StockLevelRef],
+    resolve: (product, _args, context) =>
+      context.loaders.childrenOf('StockLevel', 'productId', product.id, [{ column: 'facilityId' }]),
+  }),
+);

@@ -1,0 +1,47 @@
+import { createServer } from 'node:http';
+import { describeTarget, openDatabase, parseDatabaseUrl } from './db/database.js';
+import { lockDataDirectory } from './db/lock.js';
+import { seedDemo } from './demo/seed.js';
+import { demoSecret } from './auth/keys.js';
+import { createApp } from './yoga.js';
+import { startAdminSocket } from './cli/admin-socket.js';
+
+const port = Number(process.env.PORT ?? 4000);
+const production = process.env.NODE_ENV === 'production';
+const target = parseDatabaseUrl();
+
+const releaseLock = target.kind === 'pglite' && target.dataDir ? await lockDataDirectory(target.dataDir) : null;
+const db = await openDatabase(target);
+const applied = await db.migrate();
+console.log(`Database: ${describeTarget(target)}${applied.length ? ` (applied ${applied.join(', ')})` : ''}`);
+
+const demo = await seedDemo(db.prisma, { production, logger: (line) => console.log(line) });
+const demoOrganizations = production ? [] : demo.organizations;
+if (demoOrganizations.length > 0) {
+  console.log('\nDemo app key (demo data only; never created when NODE_ENV=production). Paste into GraphiQL or curl:');
+  console.log(`Authorization: Bearer ${demoSecret}`);
+  for (const organization of demoOrganizations) console.log(`X-Organization-Id: ${organization.id}   # ${organization.name}`);
+}
+
+const app = createApp({
+  db,
+  graphiqlHeaders: demoOrganizations[0]
+    ? { Authorization: `Bearer ${demoSecret}`, 'X-Organization-Id': demoOrganizations[0].id }
+    : undefined,
+});
+const adminSocket = target.kind === 'pglite' && target.dataDir ? await startAdminSocket(target.dataDir, db.prisma) : null;
+const server = createServer(app.yoga);
+server.listen(port, () => console.log(`\nclinicgraph listening on http://localhost:${port}/graphql`));
+
+async function shutdown(signal: string) {
+  console.log(`${signal}: finishing in-flight requests`);
+  server.close();
+  server.closeIdleConnections();
+  adminSocket?.close();
+  await app.close();
+  await db.close();
+  await releaseLock?.();
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,68 @@
+import type { ExecutionResult } from 'graphql';
+import { demoSecret } from '../../src/auth/keys.js';
+import type { Database } from '../../src/db/database.js';
+import { createApp as createMarketplaceApp, createKey, installApp } from '../../src/marketplace/service.js';
+import { createApp, type App } from '../../src/yoga.js';
+import { openTestDatabase } from './database.js';
+
+export interface GraphQLResponse<Data = Record<string, unknown>> extends ExecutionResult<Data> {
+  status: number;
+  headers: Headers;
+}
+
+export interface Caller {
+  key?: string | null;
+  org?: string | null;
+  headers?: Record<string, string>;
+}
+
+export interface TestServer {
+  db: Database;
+  app: App;
+  /** The two demo clinics, by name order. */
+  clinics: { id: string; name: string }[];
+  gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<GraphQLResponse<Data>>;
+  /** A new app declaring `declared`, installed in the first clinic with `grant`, and a key holding `keyScopes`. */
+  keyWith(options: { keyScopes: string[]; grant?: string[]; declared?: string[]; org?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+let appCounter = 0;
+
+export async function startTestServer(): Promise<TestServer> {
+  const db = await openTestDatabase();
+  const app = createApp({ db });
+  const clinics = await db.prisma.organization.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } });
+  const firstClinic = clinics[0]!.id;
+  const server: TestServer = {
+    db,
+    app,
+    clinics,
+    async gql(query, variables, caller = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...caller.headers };
+      const key = caller.key === undefined ? demoSecret : caller.key;
+      const org = caller.org === undefined ? firstClinic : caller.org;
+      if (key !== null) headers.authorization = `Bearer ${key}`;
+      if (org !== null) headers['x-organization-id'] = org;
+      const response = await app.yoga.fetch('http://yoga/graphql', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as ExecutionResult<any>;
+      return { ...body, status: response.status, headers: response.headers };
+    },
+    async keyWith({ keyScopes, grant, declared, org }) {
+      const slug = `test-app-${process.pid}-${++appCounter}`;
+      const declaredScopes = declared ?? [...new Set([...keyScopes, ...(grant ?? [])])];
+      await createMarketplaceApp(db.prisma, { slug, name: slug, scopes: declaredScopes.length ? declaredScopes : ['read:products'] });
+      await installApp(db.prisma, { slug, organizationId: org ?? firstClinic, grant: grant ?? declaredScopes });
+      return (await createKey(db.prisma, { slug, scopes: keyScopes })).secret;
+    },
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+  return server;
+}

@@ -1,0 +1,32 @@
+import type { PrismaClient } from '../../src/generated/prisma/client.js';
+
+/** One id of each entity type in a clinic, for probing root fields, nested paths and node lookups. */
+export async function sampleIds(prisma: PrismaClient, organizationId: string) {
+  const where = { organizationId };
+  const bill = await prisma.bill.findFirstOrThrow({
+    where: { ...where, codingGroups: { some: { lineItems: { some: { modifiers: { some: {} } } } } } },
+    orderBy: { id: 'asc' },
+  });
+  const claim = await prisma.claim.findFirstOrThrow({ where, orderBy: { id: 'asc' } });
+  const change = await prisma.inventoryChange.findFirstOrThrow({ where: { ...where, status: 'closed' }, orderBy: { id: 'asc' } });
+  return {
+    organization: organizationId,
+    patient: (await prisma.patient.findFirstOrThrow({ where: { id: bill.patientId } })).id,
+    appointment: (await prisma.appointment.findFirstOrThrow({ where, orderBy: { id: 'asc' } })).id,
+    provider: (await prisma.provider.findFirstOrThrow({ where, orderBy: { id: 'asc' } })).id,
+    facility: change.facilityId,
+    bill: bill.id,
+    codingGroup: (await prisma.codingGroup.findFirstOrThrow({ where: { billId: bill.id } })).id,
+    diagnosis: (await prisma.diagnosis.findFirstOrThrow({ where, orderBy: { id: 'asc' } })).id,
+    lineItem: (await prisma.lineItem.findFirstOrThrow({ where, orderBy: { id: 'asc' } })).id,
+    modifier: (await prisma.lineItemModifier.findFirstOrThrow({ where, orderBy: { id: 'asc' } })).id,
+    claim: claim.id,
+    insurance: (await prisma.claimInsurance.findFirstOrThrow({ where, orderBy: { id: 'asc' } })).id,
+    product: (await prisma.product.findFirstOrThrow({ where, orderBy: { id: 'asc' } })).id,
+    change: change.id,
+    item: (await prisma.inventoryChangeItem.findFirstOrThrow({ where: { changeId: change.id } })).id,
+    stockLevel: (await prisma.stockLevel.findFirstOrThrow({ where, orderBy: { id: 'asc' } })).id,
+  };
+}
+
+export type SampleIds = Awaited<ReturnType<typeof sampleIds>>;
