@@ -41,7 +41,9 @@ export function buildProgram(): Command {
   const program = new Command('clinicgraph')
     .description('Manage clinicgraph organizations, apps, installations and API keys.')
     .option('--json', 'print machine-readable JSON')
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    // Before any subcommand exists, so they inherit it: main() decides the exit code, not commander.
+    .exitOverride();
 
   const run =
     <Name extends OperationName, Args extends unknown[]>(name: Name, toInput: (...args: Args) => OperationInput<Name>) =>
@@ -148,7 +150,6 @@ export function buildProgram(): Command {
 
 export async function main(argv = process.argv): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
     return 0;

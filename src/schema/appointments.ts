@@ -3,7 +3,7 @@ import { builder, fieldGuard, typeGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition, SortKey } from '../data/sql.js';
 import { checkDateRange, given, parseId } from './arguments.js';
-import { OrderDirection, childConnection, connectionType, enumOf, loadNodes, rootConnection } from './connections.js';
+import { OrderDirection, childConnection, connectionType, enumOf, loadNodes, referenceTo, rootConnection } from './connections.js';
 import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
 import { ProviderRef } from './providers.js';
@@ -39,21 +39,9 @@ builder.node(AppointmentRef, {
     isNewPatient: t.exposeBoolean('isNewPatient'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    patient: t.field({
-      ...fieldGuard('Patient', 'The patient.'),
-      type: PatientRef,
-      resolve: (appointment, _args, context) => context.loaders.byId('Patient', appointment.patientId),
-    }),
-    provider: t.field({
-      ...fieldGuard('Provider', 'The provider.'),
-      type: ProviderRef,
-      resolve: (appointment, _args, context) => context.loaders.byId('Provider', appointment.providerId),
-    }),
-    facility: t.field({
-      ...fieldGuard('Facility', 'The facility.'),
-      type: FacilityRef,
-      resolve: (appointment, _args, context) => context.loaders.byId('Facility', appointment.facilityId),
-    }),
+    patient: t.field(referenceTo('Patient', PatientRef, (appointment: Rows['Appointment']) => appointment.patientId, 'The patient.')),
+    provider: t.field(referenceTo('Provider', ProviderRef, (appointment: Rows['Appointment']) => appointment.providerId, 'The provider.')),
+    facility: t.field(referenceTo('Facility', FacilityRef, (appointment: Rows['Appointment']) => appointment.facilityId, 'The facility.')),
   }),
 });
 

@@ -3,7 +3,7 @@ import { builder, fieldGuard, typeGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
 import { checkDateRange, given, parseId } from './arguments.js';
-import { childConnection, connectionType, enumOf, loadNodes, rootConnection } from './connections.js';
+import { childConnection, connectionType, enumOf, loadNodes, referenceTo, rootConnection } from './connections.js';
 import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
 import { ProviderRef } from './providers.js';
@@ -32,26 +32,10 @@ builder.node(BillRef, {
     specialty: t.exposeString('specialty', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    patient: t.field({
-      ...fieldGuard('Patient', 'The patient seen.'),
-      type: PatientRef,
-      resolve: (bill, _args, context) => context.loaders.byId('Patient', bill.patientId),
-    }),
-    primaryProvider: t.field({
-      ...fieldGuard('Provider', 'The provider who rendered the service.'),
-      type: ProviderRef,
-      resolve: (bill, _args, context) => context.loaders.byId('Provider', bill.primaryProviderId),
-    }),
-    billUnderProvider: t.field({
-      ...fieldGuard('Provider', 'The provider the service is billed under.'),
-      type: ProviderRef,
-      resolve: (bill, _args, context) => context.loaders.byId('Provider', bill.billUnderProviderId),
-    }),
-    facility: t.field({
-      ...fieldGuard('Facility', 'Where the service took place.'),
-      type: FacilityRef,
-      resolve: (bill, _args, context) => context.loaders.byId('Facility', bill.facilityId),
-    }),
+    patient: t.field(referenceTo('Patient', PatientRef, (bill: Rows['Bill']) => bill.patientId, 'The patient seen.')),
+    primaryProvider: t.field(referenceTo('Provider', ProviderRef, (bill: Rows['Bill']) => bill.primaryProviderId, 'The provider who rendered the service.')),
+    billUnderProvider: t.field(referenceTo('Provider', ProviderRef, (bill: Rows['Bill']) => bill.billUnderProviderId, 'The provider the service is billed under.')),
+    facility: t.field(referenceTo('Facility', FacilityRef, (bill: Rows['Bill']) => bill.facilityId, 'Where the service took place.')),
     codingGroups: t.field({
       type: [CodingGroupRef],
       description: 'The coded units of the encounter, in order.',
@@ -69,11 +53,7 @@ builder.node(CodingGroupRef, {
     status: t.exposeString('status', { description: 'e.g. draft, finalized.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    bill: t.field({
-      ...fieldGuard('Bill', 'The bill this group belongs to.'),
-      type: BillRef,
-      resolve: (group, _args, context) => context.loaders.byId('Bill', group.billId),
-    }),
+    bill: t.field(referenceTo('Bill', BillRef, (group: Rows['CodingGroup']) => group.billId, 'The bill this group belongs to.')),
     diagnoses: t.field({
       type: [DiagnosisRef],
       description: 'ICD-10-CM diagnoses, by position.',

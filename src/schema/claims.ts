@@ -4,7 +4,7 @@ import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
 import { checkDateRange, given, parseId } from './arguments.js';
 import { BillRef } from './bills.js';
-import { childConnection, connectionType, enumOf, loadNodes, rootConnection } from './connections.js';
+import { childConnection, connectionType, enumOf, loadNodes, referenceTo, rootConnection } from './connections.js';
 import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
 import { ProviderRef } from './providers.js';
@@ -29,31 +29,11 @@ builder.node(ClaimRef, {
     cliaNumber: t.exposeString('cliaNumber', { nullable: true, description: 'CLIA certificate number for lab services.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    bill: t.field({
-      ...fieldGuard('Bill', 'The bill claimed.'),
-      type: BillRef,
-      resolve: (claim, _args, context) => context.loaders.byId('Bill', claim.billId),
-    }),
-    patient: t.field({
-      ...fieldGuard('Patient', 'The patient.'),
-      type: PatientRef,
-      resolve: (claim, _args, context) => context.loaders.byId('Patient', claim.patientId),
-    }),
-    facility: t.field({
-      ...fieldGuard('Facility', 'The service facility.'),
-      type: FacilityRef,
-      resolve: (claim, _args, context) => context.loaders.byId('Facility', claim.facilityId),
-    }),
-    renderingProvider: t.field({
-      ...fieldGuard('Provider', 'The provider who rendered the service.'),
-      type: ProviderRef,
-      resolve: (claim, _args, context) => context.loaders.byId('Provider', claim.renderingProviderId),
-    }),
-    billingProvider: t.field({
-      ...fieldGuard('Provider', 'The provider billing the service.'),
-      type: ProviderRef,
-      resolve: (claim, _args, context) => context.loaders.byId('Provider', claim.billingProviderId),
-    }),
+    bill: t.field(referenceTo('Bill', BillRef, (claim: Rows['Claim']) => claim.billId, 'The bill claimed.')),
+    patient: t.field(referenceTo('Patient', PatientRef, (claim: Rows['Claim']) => claim.patientId, 'The patient.')),
+    facility: t.field(referenceTo('Facility', FacilityRef, (claim: Rows['Claim']) => claim.facilityId, 'The service facility.')),
+    renderingProvider: t.field(referenceTo('Provider', ProviderRef, (claim: Rows['Claim']) => claim.renderingProviderId, 'The provider who rendered the service.')),
+    billingProvider: t.field(referenceTo('Provider', ProviderRef, (claim: Rows['Claim']) => claim.billingProviderId, 'The provider billing the service.')),
     insurance: t.field({
       type: [ClaimInsuranceRef],
       description: 'Coverage on this claim, primary first.',
@@ -78,11 +58,7 @@ builder.node(ClaimInsuranceRef, {
     subscriberName: t.exposeString('subscriberName'),
     copayAmount: t.expose('copayAmount', { type: 'Decimal' }),
     deductibleRemaining: t.expose('deductibleRemaining', { type: 'Decimal' }),
-    claim: t.field({
-      ...fieldGuard('Claim', 'The claim this coverage is on.'),
-      type: ClaimRef,
-      resolve: (insurance, _args, context) => context.loaders.byId('Claim', insurance.claimId),
-    }),
+    claim: t.field(referenceTo('Claim', ClaimRef, (insurance: Rows['ClaimInsurance']) => insurance.claimId, 'The claim this coverage is on.')),
   }),
 });
 

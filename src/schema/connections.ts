@@ -3,7 +3,8 @@ import type { Rows, ListQuery } from '../data/loaders.js';
 import { encodeCursor, pageRequest, type Page, type PageArgs } from '../data/pagination.js';
 import { withTiebreaker, type SortKey, type Table } from '../data/sql.js';
 import type { ObjectRef } from '@pothos/core';
-import { builder } from '../builder.js';
+import { builder, fieldGuard } from '../builder.js';
+import type { GuardedTypeName } from '../scopes.js';
 
 type RequestContextTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;
 
@@ -76,4 +77,21 @@ export function loadNodes<T extends Table>(table: T) {
 /** One Connection and Edge type per node type, shared by every list of it (root or nested). */
 export function connectionType<Shape extends { id: string }>(ref: ObjectRef<RequestContextTypes, Shape>, name: string) {
   return builder.connectionObject({ type: ref, name: `${name}Connection` }, { name: `${name}Edge` });
+}
+
+/**
+ * A field that follows a foreign key to a guarded type: it demands the target's scope before loading,
+ * and loads through the organization-filtered, batched by-id loader.
+ */
+export function referenceTo<T extends Table & GuardedTypeName, Parent>(
+  table: T,
+  ref: ObjectRef<RequestContextTypes, Rows[T]>,
+  foreignKey: (parent: Parent) => string,
+  description: string,
+) {
+  return {
+    ...fieldGuard(table, description),
+    type: ref,
+    resolve: (parent: Parent, _args: object, context: RequestContext) => context.loaders.byId(table, foreignKey(parent)),
+  };
 }

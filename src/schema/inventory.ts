@@ -2,7 +2,7 @@ import { InventoryChangeStatus, InventoryChangeType } from '../generated/prisma/
 import { builder, fieldGuard, typeGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId } from './arguments.js';
-import { childConnection, connectionType, enumOf, loadNodes, rootConnection } from './connections.js';
+import { childConnection, connectionType, enumOf, loadNodes, referenceTo, rootConnection } from './connections.js';
 import { FacilityRef } from './facilities.js';
 import { ProductRef } from './products.js';
 
@@ -32,11 +32,7 @@ builder.node(InventoryChangeRef, {
       description: 'How many items the change holds.',
       resolve: (change, _args, context) => context.loaders.countOf('InventoryChangeItem', 'changeId', change.id, []),
     }),
-    facility: t.field({
-      ...fieldGuard('Facility', 'Where the stock moved.'),
-      type: FacilityRef,
-      resolve: (change, _args, context) => context.loaders.byId('Facility', change.facilityId),
-    }),
+    facility: t.field(referenceTo('Facility', FacilityRef, (change: Rows['InventoryChange']) => change.facilityId, 'Where the stock moved.')),
     items: t.connection({
       type: InventoryChangeItemRef,
       description: 'The scanned or entered items, in the order recorded.',
@@ -64,16 +60,8 @@ builder.node(InventoryChangeItemRef, {
     }),
     notes: t.exposeString('notes', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    change: t.field({
-      ...fieldGuard('InventoryChange', 'The change this item belongs to.'),
-      type: InventoryChangeRef,
-      resolve: (item, _args, context) => context.loaders.byId('InventoryChange', item.changeId),
-    }),
-    product: t.field({
-      ...fieldGuard('Product', 'The product.'),
-      type: ProductRef,
-      resolve: (item, _args, context) => context.loaders.byId('Product', item.productId),
-    }),
+    change: t.field(referenceTo('InventoryChange', InventoryChangeRef, (item: Rows['InventoryChangeItem']) => item.changeId, 'The change this item belongs to.')),
+    product: t.field(referenceTo('Product', ProductRef, (item: Rows['InventoryChangeItem']) => item.productId, 'The product.')),
   }),
 });
 
@@ -84,16 +72,8 @@ builder.node(StockLevelRef, {
   fields: (t) => ({
     quantity: t.exposeInt('quantity'),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    product: t.field({
-      ...fieldGuard('Product', 'The product.'),
-      type: ProductRef,
-      resolve: (level, _args, context) => context.loaders.byId('Product', level.productId),
-    }),
-    facility: t.field({
-      ...fieldGuard('Facility', 'The facility.'),
-      type: FacilityRef,
-      resolve: (level, _args, context) => context.loaders.byId('Facility', level.facilityId),
-    }),
+    product: t.field(referenceTo('Product', ProductRef, (level: Rows['StockLevel']) => level.productId, 'The product.')),
+    facility: t.field(referenceTo('Facility', FacilityRef, (level: Rows['StockLevel']) => level.facilityId, 'The facility.')),
   }),
 });
 

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -30,4 +32,34 @@ export async function openTestDatabase(): Promise<Database> {
       await cleanup.end();
     },
   };
+}
+
+export interface DiskDatabase {
+  db: Database;
+  /** What DATABASE_URL must say for another client (the CLI) to reach the same database. */
+  databaseUrl: string;
+  /** The embedded database's directory, when it is one. */
+  dataDir: string | null;
+}
+
+/**
+ * A copy of the seeded database that a second client can open by URL: a PGlite data directory
+ * (the caller holds it as the server would) or a PostgreSQL database.
+ */
+export async function openTestDatabaseOnDisk(): Promise<DiskDatabase> {
+  const source = inject('testDatabase');
+  if (source.kind === 'pglite') {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'clinicgraph-disk-'));
+    const dump = await readFile(source.dumpPath);
+    const pglite = new PGlite(dataDir, { loadDataDir: new Blob([dump]) });
+    const db = wrapPGlite(pglite, { kind: 'pglite', dataDir });
+    return {
+      db: { ...db, close: async () => { await db.close(); await rm(dataDir, { recursive: true, force: true }); } },
+      databaseUrl: `pglite:${dataDir}`,
+      dataDir,
+    };
+  }
+  const db = await openTestDatabase();
+  if (db.target.kind !== 'postgres') throw new Error('expected a PostgreSQL test database');
+  return { db, databaseUrl: db.target.url, dataDir: null };
 }
