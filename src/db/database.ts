@@ -38,6 +38,12 @@ export interface Database {
   readonly prisma: PrismaClient;
   /** Applies pending migrations; returns their names. */
   migrate(): Promise<string[]>;
+  /**
+   * The client clinic-data reads go to: the next replica (round robin) when DATABASE_REPLICA_URLS
+   * names any, else the primary. Authentication and every write use `prisma`, the primary, so a
+   * revocation never waits on replication lag.
+   */
+  reader(): PrismaClient;
   /** Calls `listener` with each SQL statement sent; returns the function that stops it. */
   onStatement(listener: (sql: string) => void): () => void;
   /** Cheap round trip for readiness checks. */
@@ -62,9 +68,8 @@ async function hasPendingMigrations(prisma: PrismaClient): Promise<boolean> {
 }
 
 /** A client whose statements can be observed (statement counts in tests, benchmarks and metrics). */
-function observedClient(adapter: SqlMigrationAwareDriverAdapterFactory) {
+function observedClient(adapter: SqlMigrationAwareDriverAdapterFactory, listeners = new Set<(sql: string) => void>()) {
   const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
-  const listeners = new Set<(sql: string) => void>();
   prisma.$on('query', (event) => {
     for (const listener of listeners) listener(event.query);
   });
@@ -72,10 +77,20 @@ function observedClient(adapter: SqlMigrationAwareDriverAdapterFactory) {
     listeners.add(listener);
     return () => void listeners.delete(listener);
   };
-  return { prisma: prisma as unknown as PrismaClient, onStatement };
+  return { prisma: prisma as unknown as PrismaClient, onStatement, listeners };
+}
+
+export function replicaUrlsFromEnv(value = process.env.DATABASE_REPLICA_URLS): string[] {
+  const urls = (value ?? '').split(',').map((url) => url.trim()).filter(Boolean);
+  for (const url of urls) {
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_REPLICA_URLS takes comma-separated postgres:// URLs.');
+  }
+  return urls;
 }
 
 export interface PostgresOptions {
+  /** Read replicas; defaults to the comma-separated DATABASE_REPLICA_URLS. */
+  replicaUrls?: string[];
   poolSize?: number;
   statementTimeoutMs?: number;
   connectionTimeoutMs?: number;
@@ -113,19 +128,25 @@ async function migratePostgres(url: string): Promise<string[]> {
 
 export async function openDatabase(target: DatabaseTarget, options: PostgresOptions = {}): Promise<Database> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool(postgresPoolConfig(target.url, options));
-    // An idle client losing its server must not take the process down; the next query reconnects.
-    pool.on('error', () => {});
-    const { prisma, onStatement } = observedClient(new PrismaPg(pool));
+    const pools = [target.url, ...(options.replicaUrls ?? replicaUrlsFromEnv())].map((url) => {
+      const pool = new pg.Pool(postgresPoolConfig(url, options));
+      // An idle client losing its server must not take the process down; the next query reconnects.
+      pool.on('error', () => {});
+      return pool;
+    });
+    const { prisma, onStatement, listeners } = observedClient(new PrismaPg(pools[0]!));
+    const replicas = pools.slice(1).map((pool) => observedClient(new PrismaPg(pool), listeners).prisma);
+    let next = 0;
     return {
       target,
       prisma,
+      reader: () => (replicas.length ? replicas[next++ % replicas.length]! : prisma),
       onStatement,
       migrate: async () => ((await hasPendingMigrations(prisma)) ? migratePostgres(target.url) : []),
       ping: async () => void (await prisma.$queryRaw`SELECT 1`),
       close: async () => {
-        await prisma.$disconnect();
-        await pool.end();
+        await Promise.all([prisma, ...replicas].map((client) => client.$disconnect()));
+        await Promise.all(pools.map((pool) => pool.end()));
       },
     };
   }
@@ -140,6 +161,7 @@ export function wrapPGlite(pglite: PGlite, target: DatabaseTarget = { kind: 'pgl
   return {
     target,
     prisma,
+    reader: () => prisma,
     onStatement,
     migrate: async () => ((await hasPendingMigrations(prisma)) ? applyMigrations(factory) : []),
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
