@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { PGlite } from '@electric-sql/pglite';
+import { newPGlite, pgliteAdapterFactory } from './pglite.js';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
@@ -151,12 +151,12 @@ export async function openDatabase(target: DatabaseTarget, options: PostgresOpti
     };
   }
   if (target.dataDir) await mkdir(target.dataDir, { recursive: true });
-  return wrapPGlite(new PGlite(target.dataDir ?? undefined), target);
+  return wrapPGlite(newPGlite(target.dataDir ?? undefined), target);
 }
 
 /** A Database over an already open PGlite (tests start from a dump of a migrated, seeded one). */
 export function wrapPGlite(pglite: PGlite, target: DatabaseTarget = { kind: 'pglite', dataDir: null }): Database {
-  const factory = new PrismaPGlite(pglite);
+  const factory = pgliteAdapterFactory(pglite);
   const { prisma, onStatement } = observedClient(factory);
   return {
     target,

@@ -1,13 +1,12 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import { newPGlite, pgliteAdapterFactory } from './pglite.js';
 
 export const projectRoot = path.resolve(import.meta.dirname, '../..');
 export const schemaPath = path.join(projectRoot, 'prisma/schema.prisma');
@@ -95,8 +94,8 @@ export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAda
  * Empty when they agree. Runs on an in-memory PGlite (its own shadow database), so no server is needed.
  */
 export async function pendingSchemaChangeSql(): Promise<string> {
-  const scratch = new PGlite();
-  const engine = await openEngine(new PrismaPGlite(scratch));
+  const scratch = newPGlite();
+  const engine = await openEngine(pgliteAdapterFactory(scratch));
   try {
     const datamodel = await readFile(schemaPath, 'utf8');
     const result = await engine.diff({

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { PGlite } from '@electric-sql/pglite';
+import { newPGlite } from '../../src/db/pglite.js';
 import { openDatabase, wrapPGlite, type Database } from '../../src/db/database.js';
 
 /** A private copy of the seeded test database for one test file. */
@@ -12,7 +12,7 @@ export async function openTestDatabase(): Promise<Database> {
   const source = inject('testDatabase');
   if (source.kind === 'pglite') {
     const dump = await readFile(source.dumpPath);
-    return wrapPGlite(new PGlite({ loadDataDir: new Blob([dump]) }));
+    return wrapPGlite(newPGlite(undefined, { loadDataDir: new Blob([dump]) }));
   }
   const name = `${source.template}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: source.serverUrl });
@@ -51,7 +51,7 @@ export async function openTestDatabaseOnDisk(): Promise<DiskDatabase> {
   if (source.kind === 'pglite') {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'clinicgraph-disk-'));
     const dump = await readFile(source.dumpPath);
-    const pglite = new PGlite(dataDir, { loadDataDir: new Blob([dump]) });
+    const pglite = newPGlite(dataDir, { loadDataDir: new Blob([dump]) });
     const db = wrapPGlite(pglite, { kind: 'pglite', dataDir });
     return {
       db: { ...db, close: async () => { await db.close(); await rm(dataDir, { recursive: true, force: true }); } },

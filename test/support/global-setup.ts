@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase, parseDatabaseUrl, wrapPGlite } from '../../src/db/database.js';
 import { seedDemo } from '../../src/demo/seed.js';
-import { PGlite } from '@electric-sql/pglite';
+import { newPGlite } from '../../src/db/pglite.js';
 
 export type TestDatabaseSource =
   | { kind: 'pglite'; dumpPath: string }
@@ -46,7 +46,7 @@ export default async function setup(project: TestProject) {
       await admin.end();
     };
   }
-  const pglite = new PGlite();
+  const pglite = newPGlite();
   const db = wrapPGlite(pglite);
   await db.migrate();
   await seedDemo(db.prisma, { production: false });

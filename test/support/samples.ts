@@ -4,7 +4,7 @@ import type { PrismaClient } from '../../src/generated/prisma/client.js';
 export async function sampleIds(prisma: PrismaClient, organizationId: string) {
   const where = { organizationId };
   const bill = await prisma.bill.findFirstOrThrow({
-    where: { ...where, codingGroups: { some: { lineItems: { some: { modifiers: { some: {} } } } } } },
+    where: { ...where, claims: { some: {} }, codingGroups: { some: { lineItems: { some: { modifiers: { some: {} } } } } } },
     orderBy: { id: 'asc' },
   });
   const claim = await prisma.claim.findFirstOrThrow({ where, orderBy: { id: 'asc' } });

@@ -1,0 +1,181 @@
+import DataLoader from 'dataloader';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import type * as Models from '../generated/prisma/models.js';
+import { toPage, type Page, type PageRequest } from './pagination.js';
+import {
+  keysetSql,
+  orderSql,
+  table,
+  whereSql,
+  withTiebreaker,
+  type Condition,
+  type SortKey,
+  type Table,
+} from './sql.js';
+
+export interface Rows {
+  Facility: Models.FacilityModel;
+  Provider: Models.ProviderModel;
+  Patient: Models.PatientModel;
+  Appointment: Models.AppointmentModel;
+  Bill: Models.BillModel;
+  CodingGroup: Models.CodingGroupModel;
+  Diagnosis: Models.DiagnosisModel;
+  LineItem: Models.LineItemModel;
+  LineItemModifier: Models.LineItemModifierModel;
+  Claim: Models.ClaimModel;
+  ClaimInsurance: Models.ClaimInsuranceModel;
+  Product: Models.ProductModel;
+  InventoryChange: Models.InventoryChangeModel;
+  InventoryChangeItem: Models.InventoryChangeItemModel;
+  StockLevel: Models.StockLevelModel;
+}
+
+export interface ListQuery {
+  conditions: readonly Condition[];
+  order: readonly SortKey[];
+}
+
+type Parented<Row> = Row & { __parent: string };
+
+function groupBy<Row extends { __parent: string }>(keys: readonly string[], rows: Row[]): Row[][] {
+  const groups = new Map<string, Row[]>(keys.map((k) => [k, []]));
+  for (const row of rows) groups.get(row.__parent)?.push(row);
+  return keys.map((k) => groups.get(k) ?? []);
+}
+
+/**
+ * Every read of clinic data goes through here, per request, and every statement filters by the
+ * caller's organization: tenancy does not depend on which path (root, nested, node) reached a row.
+ * Loaders batch by parent, so a list's children cost one statement whatever the number of parents.
+ */
+export class Loaders {
+  private readonly cache = new Map<string, DataLoader<string, unknown>>();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    readonly organizationId: string,
+  ) {}
+
+  private loader<V>(key: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
+    let loader = this.cache.get(key) as DataLoader<string, V> | undefined;
+    if (!loader) {
+      loader = new DataLoader<string, V>(batch, { maxBatchSize: 1000 });
+      this.cache.set(key, loader as DataLoader<string, unknown>);
+    }
+    return loader;
+  }
+
+  private query<Row>(sql: Prisma.Sql): Promise<Row[]> {
+    return this.prisma.$queryRaw<Row[]>(sql);
+  }
+
+  /** A row by id, or null when it does not exist in the caller's organization. */
+  byId<T extends Table>(name: T, id: string): Promise<Rows[T] | null> {
+    return this.loader<Rows[T] | null>(`id:${name}`, async (ids) => {
+      const rows = await this.query<Rows[T]>(
+        Prisma.sql`SELECT t.* FROM ${table(name)} t WHERE ${whereSql(this.organizationId, [])} AND t."id" IN (${Prisma.join(ids)})`,
+      );
+      const byId = new Map(rows.map((row) => [(row as { id: string }).id, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }).load(id);
+  }
+
+  private prime<T extends Table>(name: T, rows: Rows[T][]): void {
+    const loader = this.cache.get(`id:${name}`);
+    if (!loader) return;
+    for (const row of rows) loader.prime((row as { id: string }).id, row);
+  }
+
+  /** All children of a parent (short lists such as a bill's coding groups), in the given order. */
+  childrenOf<T extends Table>(name: T, parentColumn: string, parentId: string, order: readonly SortKey[]): Promise<Rows[T][]> {
+    const fullOrder = withTiebreaker(order);
+    return this.loader<Rows[T][]>(`children:${name}:${parentColumn}:${JSON.stringify(fullOrder)}`, async (ids) => {
+      const rows = await this.query<Parented<Rows[T]>>(
+        Prisma.sql`SELECT t.*, t.${Prisma.raw(`"${parentColumn}"`)} AS "__parent" FROM ${table(name)} t
+          WHERE ${whereSql(this.organizationId, [{ op: 'in', column: parentColumn, values: ids }])}
+          ORDER BY ${orderSql(fullOrder)}`,
+      );
+      this.prime(name, rows);
+      return groupBy(ids, rows);
+    }).load(parentId);
+  }
+
+  /** One page of a root list. */
+  async page<T extends Table>(name: T, list: ListQuery, request: PageRequest): Promise<Page<Rows[T]>> {
+    const order = withTiebreaker(list.order);
+    const conditions = [whereSql(this.organizationId, list.conditions)];
+    if (request.cursor) conditions.push(keysetSql(name, this.organizationId, order, request.cursor, request.backward));
+    const rows = await this.query<Rows[T]>(
+      Prisma.sql`SELECT t.* FROM ${table(name)} t WHERE ${Prisma.join(conditions, ' AND ')}
+        ORDER BY ${orderSql(order, request.backward)} LIMIT ${request.limit + 1}`,
+    );
+    this.prime(name, rows);
+    return toPage(rows, request);
+  }
+
+  async count(name: Table, list: Pick<ListQuery, 'conditions'>): Promise<number> {
+    const [row] = await this.query<{ count: bigint | number }>(
+      Prisma.sql`SELECT count(*) AS count FROM ${table(name)} t WHERE ${whereSql(this.organizationId, list.conditions)}`,
+    );
+    return Number(row?.count ?? 0);
+  }
+
+  /**
+   * One page per parent, for all parents of a level in one statement: a LATERAL join runs the
+   * keyset query once per parent id inside the database, each stopping at limit + 1 rows on the index.
+   */
+  pageOf<T extends Table>(
+    name: T,
+    parentColumn: string,
+    parentId: string,
+    list: ListQuery,
+    request: PageRequest,
+  ): Promise<Page<Rows[T]>> {
+    const order = withTiebreaker(list.order);
+    const key = `pageOf:${name}:${parentColumn}:${JSON.stringify([list, request])}`;
+    return this.loader<Page<Rows[T]>>(key, async (ids) => {
+      const conditions = [
+        whereSql(this.organizationId, list.conditions),
+        Prisma.sql`t.${Prisma.raw(`"${parentColumn}"`)} = parent.id`,
+      ];
+      if (request.cursor) conditions.push(keysetSql(name, this.organizationId, order, request.cursor, request.backward));
+      const rows = await this.query<Parented<Rows[T]>>(
+        Prisma.sql`SELECT page.* FROM unnest(ARRAY[${Prisma.join(ids)}]::text[]) AS parent(id)
+          CROSS JOIN LATERAL (
+            SELECT t.*, parent.id AS "__parent" FROM ${table(name)} t
+            WHERE ${Prisma.join(conditions, ' AND ')}
+            ORDER BY ${orderSql(order, request.backward)} LIMIT ${request.limit + 1}
+          ) page`,
+      );
+      this.prime(name, rows);
+      return groupBy(ids, rows).map((group) => toPage(group, request));
+    }).load(parentId);
+  }
+
+  countOf(name: Table, parentColumn: string, parentId: string, conditions: readonly Condition[]): Promise<number> {
+    const key = `countOf:${name}:${parentColumn}:${JSON.stringify(conditions)}`;
+    return this.loader<number>(key, async (ids) => {
+      const rows = await this.query<{ parent: string; count: bigint | number }>(
+        Prisma.sql`SELECT t.${Prisma.raw(`"${parentColumn}"`)} AS parent, count(*) AS count FROM ${table(name)} t
+          WHERE ${whereSql(this.organizationId, [...conditions, { op: 'in', column: parentColumn, values: ids }])}
+          GROUP BY 1`,
+      );
+      const counts = new Map(rows.map((row) => [row.parent, Number(row.count)]));
+      return ids.map((id) => counts.get(id) ?? 0);
+    }).load(parentId);
+  }
+
+  /** The diagnoses a line item points at, in the line item's pointer order. */
+  linkedDiagnoses(lineItemId: string): Promise<Rows['Diagnosis'][]> {
+    return this.loader<Rows['Diagnosis'][]>('linkedDiagnoses', async (ids) => {
+      const rows = await this.query<Parented<Rows['Diagnosis']>>(
+        Prisma.sql`SELECT t.*, link."lineItemId" AS "__parent" FROM "LineItemDiagnosis" link
+          JOIN "Diagnosis" t ON t."id" = link."diagnosisId" AND t."organizationId" = link."organizationId"
+          WHERE link."organizationId" = ${this.organizationId} AND link."lineItemId" IN (${Prisma.join(ids)})
+          ORDER BY link."position", t."id"`,
+      );
+      return groupBy(ids, rows);
+    }).load(lineItemId);
+  }
+}

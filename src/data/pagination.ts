@@ -1,0 +1,88 @@
+import { badUserInput } from '../errors.js';
+import type { SortKey } from './sql.js';
+
+export const maxPageSize = 100;
+export const defaultPageSize = 20;
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+export interface PageRequest {
+  limit: number;
+  /** Id of the row the page starts after (or ends before). */
+  cursor: string | null;
+  backward: boolean;
+}
+
+export interface Page<Row> {
+  rows: Row[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+}
+
+const signature = (order: readonly SortKey[]) => order.map((k) => `${k.column}${k.descending ? '-' : '+'}`).join(',');
+
+/** A cursor names a row of the list and the order it was read in; the row's sort values stay in the database. */
+export function encodeCursor(row: { id: string }, order: readonly SortKey[]): string {
+  return Buffer.from(JSON.stringify({ o: signature(order), id: row.id })).toString('base64url');
+}
+
+function decodeCursor(cursor: string, order: readonly SortKey[], argument: string): string {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    payload = null;
+  }
+  const candidate = payload as { o?: unknown; id?: unknown } | null;
+  if (!candidate || typeof candidate !== 'object' || typeof candidate.id !== 'string' || candidate.id.length > 64) {
+    throw badUserInput(`"${argument}" is not a cursor of this list. Pass an endCursor or startCursor this list returned.`, {
+      argument,
+    });
+  }
+  if (candidate.o !== signature(order)) {
+    throw badUserInput(
+      `"${argument}" is a cursor of this list in another order. Cursors are valid only with the orderBy that produced them.`,
+      { argument },
+    );
+  }
+  return candidate.id;
+}
+
+function checkSize(value: number | null | undefined, argument: string): number | null {
+  if (value === null || value === undefined) return null;
+  if (!Number.isInteger(value) || value < 0 || value > maxPageSize) {
+    throw badUserInput(`"${argument}" must be between 0 and ${maxPageSize}; got ${value}.`, { argument, max: maxPageSize });
+  }
+  return value;
+}
+
+/** Relay arguments to one keyset page request. `first` and `last` together are refused: their meaning is ambiguous. */
+export function pageRequest(args: PageArgs, order: readonly SortKey[]): PageRequest {
+  const first = checkSize(args.first, 'first');
+  const last = checkSize(args.last, 'last');
+  if (first !== null && last !== null) throw badUserInput('Pass "first" (with "after") or "last" (with "before"), not both.');
+  if (args.after && args.before) throw badUserInput('Pass "after" or "before", not both.');
+  if (last !== null && args.after) throw badUserInput('"last" pages backwards: combine it with "before", not "after".');
+  if (first !== null && args.before) throw badUserInput('"first" pages forwards: combine it with "after", not "before".');
+  const backward = last !== null || Boolean(args.before);
+  const cursorArg = backward ? 'before' : 'after';
+  const cursor = args[cursorArg] ? decodeCursor(args[cursorArg], order, cursorArg) : null;
+  return { limit: (backward ? last : first) ?? defaultPageSize, cursor, backward };
+}
+
+/** Rows were fetched with limit + 1 in the page's direction; trims the probe row and restores display order. */
+export function toPage<Row>(fetched: Row[], request: PageRequest): Page<Row> {
+  const hasMore = fetched.length > request.limit;
+  const rows = fetched.slice(0, request.limit);
+  if (request.backward) rows.reverse();
+  return {
+    rows,
+    hasNextPage: request.backward ? request.cursor !== null : hasMore,
+    hasPreviousPage: request.backward ? hasMore : request.cursor !== null,
+  };
+}
