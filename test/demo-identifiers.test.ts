@@ -42,9 +42,8 @@ describe('NPI', () => {
     expect(isValidNpi('123456789')).toBe(false);
     expect(isValidNpi('12345678930')).toBe(false);
     expect(isValidNpi('123456789X')).toBe(false);
-    // 3234567891 passes the Luhn check but NPIs start with 1 or 2.
-    expect(npiCheckDigit('323456789')).toBe('1');
-    expect(isValidNpi('3234567891')).toBe(false);
+    // Passes the Luhn check, but NPIs start with 1 or 2.
+    expect(isValidNpi(makeNpi('323456789'))).toBe(false);
   });
 
   it('makes valid NPIs from any nine digits', () => {
@@ -71,14 +70,15 @@ describe('GTIN', () => {
   });
 
   it('rejects wrong lengths and non-digits', () => {
-    expect(isValidGtin('0001234560001')).toBe(false);
+    expect(isValidGtin('00012345600')).toBe(false);
     expect(isValidGtin('000123456000120')).toBe(false);
     expect(isValidGtin('0001234560001A')).toBe(false);
   });
 
   it('derives the GTIN-14 of a drug from its NDC (indicator, 03, the ten NDC digits, check digit)', () => {
     expect(gtinFromNdc('1234-5678-90')).toBe('00312345678906');
-    expect(gtinFromNdc('0002-1365-01')).toMatch(/^00300021365010|^0030002136501\d$/);
+    expect(gtinFromNdc('0002-1365-01').slice(0, 13)).toBe('0030002136501');
+    expect(isValidGtin(gtinFromNdc('0002-1365-01'))).toBe(true);
     expect(isValidGtin(gtinFromNdc('63323-482-27'))).toBe(true);
     expect(gtinFromNdc('63323-482-27', 5).slice(0, 1)).toBe('5');
     expect(isNdc10('0002-1365-01')).toBe(true);
@@ -104,7 +104,7 @@ describe('GS1 element strings', () => {
 
   it('round-trips the scanner form with GS separators and a symbology identifier', () => {
     const scanned = gs1ScannedString(data);
-    expect(scanned).toBe(`0100312345678906172701311010LOT123${groupSeparator}21SER9`.replace('1010LOT', '10LOT'));
+    expect(scanned).toBe(`010031234567890617270131${'10'}LOT123${groupSeparator}21SER9`);
     expect(parseGs1(scanned)).toEqual(parseGs1(gs1ElementString(data)));
     expect(parseGs1(`]d2${scanned}`)).toEqual(parseGs1(gs1ElementString(data)));
     // Lot last: no separator needed after it.
@@ -118,7 +118,7 @@ describe('GS1 element strings', () => {
   it('rejects malformed input', () => {
     expect(() => parseGs1('(01)123')).toThrow();
     expect(() => parseGs1('hello')).toThrow();
-    expect(() => parseGs1('(01)00312345678906junk')).not.toThrow();
+    expect(() => parseGs1('(01)00312345678906junk')).toThrow();
     expect(() => parseGs1('junk(01)00312345678906')).toThrow();
     expect(() => gs1ElementString({ gtin: '123' })).toThrow();
   });
