@@ -2,9 +2,11 @@ import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
 import RelayPlugin from '@pothos/plugin-relay';
 import DirectivesPlugin from '@pothos/plugin-directives';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import type { RequestContext } from './context.js';
 import { clientError, badUserInput } from './errors.js';
 import { typeOfId } from './ids.js';
+import { fieldCost } from './http/cost.js';
 
 /** Most ids one `nodes` call (or any id-list argument) takes. */
 export const maxIdsPerList = 100;
@@ -48,7 +50,9 @@ export const builder = new SchemaBuilder<{
   };
   Connection: { totalCount: () => Promise<number> };
 }>({
-  plugins: [ScopeAuthPlugin, RelayPlugin, DirectivesPlugin],
+  plugins: [ScopeAuthPlugin, RelayPlugin, DirectivesPlugin, ComplexityPlugin],
+  // Costs are attached to fields here and enforced per operation before execution (src/http/limits.ts).
+  complexity: { fieldComplexity: fieldCost, disabled: true },
   defaultFieldNullability: false,
   directives: { useGraphQLToolsUnorderedDirectives: true },
   scopeAuth: {

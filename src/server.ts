@@ -5,6 +5,7 @@ import { seedDemo } from './demo/seed.js';
 import { demoSecret } from './auth/keys.js';
 import { createApp } from './yoga.js';
 import { startAdminSocket } from './cli/admin-socket.js';
+import { closeGracefully } from './http/shutdown.js';
 
 const port = Number(process.env.PORT ?? 4000);
 const production = process.env.NODE_ENV === 'production';
@@ -31,13 +32,16 @@ const app = createApp({
 });
 const adminSocket = target.kind === 'pglite' && target.dataDir ? await startAdminSocket(target.dataDir, db.prisma) : null;
 const server = createServer(app.yoga);
+// A client that trickles its request (slowloris) is cut after this long; 30 s by default.
+server.requestTimeout = Number(process.env.REQUEST_TIMEOUT_MS ?? 30_000);
+const shutdownTimeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
 server.listen(port, () => console.log(`\nclinicgraph listening on http://localhost:${port}/graphql`));
 
 async function shutdown(signal: string) {
-  console.log(`${signal}: finishing in-flight requests`);
-  server.close();
-  server.closeIdleConnections();
+  console.log(`${signal}: finishing in-flight requests (at most ${shutdownTimeoutMs} ms)`);
+  app.drain();
   adminSocket?.close();
+  if (!(await closeGracefully(server, shutdownTimeoutMs))) console.log(`${signal}: requests still running were cut`);
   await app.close();
   await db.close();
   await releaseLock?.();

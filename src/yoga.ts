@@ -1,22 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { authenticate } from './auth/authenticate.js';
 import { LastUsedRecorder } from './auth/last-used.js';
 import type { RequestContext } from './context.js';
 import { Loaders } from './data/loaders.js';
 import type { Database } from './db/database.js';
 import { schema } from './schema/index.js';
+import { createHardening, type HardeningOptions } from './http/hardening.js';
+import { usePhiAudit } from './audit/phi-audit.js';
+import { ScopeUsageRecorder } from './audit/scope-usage.js';
+import { useScopedIntrospection } from './schema/visibility.js';
 
 export interface AppOptions {
   db: Database;
   /** Headers GraphiQL starts with (the demo key and clinic), when demo data exists. */
   graphiqlHeaders?: Record<string, string>;
+  /** Limits, rate limiting, logging (src/http/config.ts); each defaults to its environment variable. */
+  hardening?: HardeningOptions;
+  /** The schema served; defaults to clinicgraph's. The benchmark passes one built with scope checks disabled, to price them. */
+  schema?: GraphQLSchema;
 }
 
 export interface App {
   yoga: YogaServerInstance<Record<string, never>, RequestContext>;
   close(): Promise<void>;
+  /** Starts a graceful shutdown: /ready answers 503 so no new traffic arrives. */
+  drain(): void;
 }
 
 const traceIds = new WeakMap<Request, string>();
@@ -62,30 +72,41 @@ function useTraceId(): Plugin {
   };
 }
 
-export function createApp({ db, graphiqlHeaders }: AppOptions): App {
+export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, schema: served = schema }: AppOptions): App {
   const lastUsed = new LastUsedRecorder(db.prisma);
+  const scopeUsage = new ScopeUsageRecorder(db.prisma);
+  const hardening = createHardening({ db, traceIdOf, hardening: hardeningOptions });
   const yoga = createYoga<Record<string, never>, RequestContext>({
-    schema,
+    schema: served,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    maskedErrors: { isDev: false },
+    maskedErrors: { isDev: false, maskError: hardening.maskError },
+    maxRequestBodySize: hardening.maxRequestBodySize,
+    logging: hardening.yogaLogger,
     graphiql: {
       title: 'clinicgraph',
       headers: graphiqlHeaders ? JSON.stringify(graphiqlHeaders, null, 2) : undefined,
       defaultQuery: '{\n  me {\n    app { slug name }\n    organization { id name }\n    scopes\n  }\n}\n',
     },
-    plugins: [useTraceId()],
+    // GraphiQL with its scripts and styles inline (no CDN), loaded on the first page view only.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
+    plugins: [useTraceId(), ...hardening.plugins, useScopedIntrospection(), usePhiAudit({ prisma: db.prisma, schema: served, scopeUsage })],
     context: async ({ request }): Promise<RequestContext> => {
-      const caller = await authenticate(db.prisma, request.headers);
+      // Authenticated (and rate limited) once, before parsing, by the request guard (src/http/guard.ts).
+      const caller = hardening.callerOf(request) ?? (await authenticate(db.prisma, request.headers));
       lastUsed.touch(caller.key.id);
       return {
         traceId: traceIdOf(request),
         db,
         caller,
-        loaders: new Loaders(db.prisma, caller.organization.id),
+        loaders: new Loaders(db.reader(), caller.organization.id),
       };
     },
   });
-  return { yoga, close: () => lastUsed.flush() };
+  return {
+    yoga,
+    close: async () => void (await Promise.all([lastUsed.flush(), scopeUsage.flush(), hardening.close()])),
+    drain: hardening.drain,
+  };
 }

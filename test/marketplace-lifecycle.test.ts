@@ -34,8 +34,9 @@ afterAll(async () => {
   process.env.DATABASE_URL = previousUrl;
   adminSocket?.close();
   await app.close();
-  await disk.db.close();
+  // The lock lives in the data directory, which closing the test database deletes.
   await releaseLock?.();
+  await disk.db.close();
 });
 
 async function cli(...args: string[]) {

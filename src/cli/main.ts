@@ -39,7 +39,7 @@ const scopesHelp = `comma-separated, from: ${assignableScopes.join(', ')}`;
 
 export function buildProgram(): Command {
   const program = new Command('clinicgraph')
-    .description('Manage clinicgraph organizations, apps, installations and API keys.')
+    .description('Manage clinicgraph organizations, apps, installations and API keys; answer a clinic’s audit questions.')
     .option('--json', 'print machine-readable JSON')
     .showHelpAfterError('(add --help for usage)')
     // Before any subcommand exists, so they inherit it: main() decides the exit code, not commander.
@@ -144,6 +144,32 @@ export function buildProgram(): Command {
     .argument('<id>', 'the key id (key_…)')
     .addOption(new Option('--grace <duration>', 'keep the old key working this long, e.g. 1h, 7d'))
     .action(run('keys.rotate', (id: string, options: { grace?: string }) => ({ id, grace: options.grace })));
+
+  program
+    .command('audit')
+    .description("Which apps read patients' data in a clinic, when, and which fields: newest first.")
+    .requiredOption('--org <id>', 'the organization (org_…)')
+    .option('--app <slug>', 'only this app')
+    .option('--patient <id>', "only requests that returned this patient's data (pat_…)")
+    .option('--since <when>', 'a date (2026-01-31), an instant, or an age (7d, 12h)')
+    .option('--limit <n>', 'at most this many records (default 100)', (value) => Number(value))
+    .action(
+      run('audit.list', (options: { org: string; app?: string; patient?: string; since?: string; limit?: number }) => ({
+        organizationId: options.org,
+        app: options.app,
+        patient: options.patient,
+        since: options.since,
+        limit: options.limit,
+      })),
+    );
+
+  const report = program.command('report').description('Reports for a clinic.');
+  report
+    .command('scopes')
+    .description('Per installed app: granted scopes used in the last N days, and those never used in them.')
+    .requiredOption('--org <id>', 'the organization (org_…)')
+    .option('--days <n>', 'the window, in days up to today (default 30)', (value) => Number(value))
+    .action(run('report.scopes', (options: { org: string; days?: number }) => ({ organizationId: options.org, days: options.days })));
 
   return program;
 }

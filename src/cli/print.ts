@@ -22,6 +22,70 @@ function fields(row: Row, columns: string[]): string {
   return columns.map((column) => `${column.padEnd(width)}  ${text(row[column])}`).join('\n');
 }
 
+const listed = (values: string[], max: number) =>
+  values.length > max ? `${values.slice(0, max).join(', ')} … and ${values.length - max} more (--json lists all)` : values.join(', ') || '(none)';
+
+interface AuditListing {
+  organization: { id: string; name: string };
+  filters: { app: string | null; patient: string | null; since: Date | string | null; limit: number };
+  records: (Row & { patientIds: string[]; fieldPaths: string[] })[];
+}
+
+function auditText({ organization, filters, records }: AuditListing): string {
+  const narrowed = [
+    filters.app && `app ${filters.app}`,
+    filters.patient && `patient ${filters.patient}`,
+    filters.since && `since ${text(filters.since)}`,
+  ].filter(Boolean);
+  const lines = [
+    `${records.length} patient-data access record${records.length === 1 ? '' : 's'} in ${organization.name} (${organization.id})${narrowed.length ? `, ${narrowed.join(', ')}` : ''}, newest first.`,
+  ];
+  for (const record of records) {
+    lines.push(
+      '',
+      `${text(record.at)}  app ${text(record.app)}  key ${text(record.key)}  operation ${record.operationName ?? '(anonymous)'}  trace ${text(record.traceId)}`,
+      `  patients (${record.patientIds.length}): ${listed(record.patientIds, 10)}`,
+      `  fields: ${listed(record.fieldPaths, 20)}`,
+      `  document sha256: ${text(record.documentHash)}`,
+    );
+  }
+  if (records.length === filters.limit) lines.push('', `Only the newest ${filters.limit} are shown: narrow with --since or raise --limit.`);
+  return lines.join('\n');
+}
+
+interface ScopeReport {
+  organization: { id: string; name: string };
+  days: number;
+  since: string;
+  installations: {
+    installationId: string;
+    app: { slug: string; name: string };
+    installedAt: Date | string;
+    used: { scope: string; requests: number; lastUsed: string | null }[];
+    unused: { scope: string; lastUsed: string | null }[];
+  }[];
+}
+
+function scopeReportText(report: ScopeReport): string {
+  const lines = [`Scope use in ${report.organization.name} (${report.organization.id}) over the last ${report.days} days (since ${report.since}):`];
+  if (report.installations.length === 0) lines.push('', 'No app is installed.');
+  for (const installation of report.installations) {
+    lines.push('', `${installation.app.slug} (${installation.installationId}), installed ${text(installation.installedAt)}`);
+    lines.push(
+      `  used:   ${installation.used.map((u) => `${u.scope} (${u.requests} request${u.requests === 1 ? '' : 's'}, last ${u.lastUsed})`).join(', ') || '(none)'}`,
+    );
+    lines.push(
+      `  unused: ${installation.unused.map((u) => `${u.scope} (${u.lastUsed ? `last used ${u.lastUsed}` : 'never used'})`).join(', ') || '(none)'}`,
+    );
+    if (installation.unused.length > 0 && installation.used.length > 0) {
+      lines.push(
+        `  to take back the unused ones: installations update --app ${installation.app.slug} --org ${report.organization.id} --grant ${installation.used.map((u) => u.scope).join(',')}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
 /** Human output per command; --json prints the operation's result as is. */
 export function printResult(name: OperationName, result: unknown, json: boolean): void {
   if (json) {
@@ -74,5 +138,11 @@ export function printResult(name: OperationName, result: unknown, json: boolean)
       console.log(`\nSecret (shown once; store it now, it cannot be retrieved):\n${text(created.secret)}`);
       return;
     }
+    case 'audit.list':
+      console.log(auditText(result as AuditListing));
+      return;
+    case 'report.scopes':
+      console.log(scopeReportText(result as ScopeReport));
+      return;
   }
 }

@@ -44,8 +44,11 @@ export interface Database {
    * revocation never waits on replication lag.
    */
   reader(): PrismaClient;
-  /** Calls `listener` with each SQL statement sent; returns the function that stops it. */
-  onStatement(listener: (sql: string) => void): () => void;
+  /**
+   * Calls `listener` with each SQL statement sent and its parameters (a JSON array, as Prisma logs
+   * them); returns the function that stops it.
+   */
+  onStatement(listener: StatementListener): () => void;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -67,13 +70,15 @@ async function hasPendingMigrations(prisma: PrismaClient): Promise<boolean> {
   }
 }
 
+export type StatementListener = (sql: string, params: string) => void;
+
 /** A client whose statements can be observed (statement counts in tests, benchmarks and metrics). */
-function observedClient(adapter: SqlMigrationAwareDriverAdapterFactory, listeners = new Set<(sql: string) => void>()) {
+function observedClient(adapter: SqlMigrationAwareDriverAdapterFactory, listeners = new Set<StatementListener>()) {
   const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   prisma.$on('query', (event) => {
-    for (const listener of listeners) listener(event.query);
+    for (const listener of listeners) listener(event.query, event.params);
   });
-  const onStatement = (listener: (sql: string) => void) => {
+  const onStatement = (listener: StatementListener) => {
     listeners.add(listener);
     return () => void listeners.delete(listener);
   };

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { listPhiAccess, scopeUsageReport, type AuditQuery } from '../audit/queries.js';
 import {
   createApp,
   createKey,
@@ -46,6 +47,8 @@ export const operations = {
   'keys.revoke': (prisma: PrismaClient, input: { id: string }) => revokeKey(prisma, input.id),
   'keys.rotate': (prisma: PrismaClient, input: { id: string; grace?: string }) =>
     rotateKey(prisma, input.id, input.grace ? parseDuration(input.grace) : 0),
+  'audit.list': (prisma: PrismaClient, input: AuditQuery) => listPhiAccess(prisma, input),
+  'report.scopes': (prisma: PrismaClient, input: { organizationId: string; days?: number }) => scopeUsageReport(prisma, input),
 } as const;
 
 export type OperationName = keyof typeof operations;

@@ -2,6 +2,7 @@ import type { RequestContext } from '../context.js';
 import type { Rows, ListQuery } from '../data/loaders.js';
 import { encodeCursor, pageRequest, type Page, type PageArgs } from '../data/pagination.js';
 import { withTiebreaker, type SortKey, type Table } from '../data/sql.js';
+import { referenceExtension, type ReferenceExtension } from '../data/prefetch.js';
 import type { ObjectRef } from '@pothos/core';
 import { builder, fieldGuard } from '../builder.js';
 import type { GuardedTypeName } from '../scopes.js';
@@ -15,15 +16,31 @@ builder.globalConnectionField('totalCount', (t) =>
   }),
 );
 
+/** An edge encodes its cursor only if the query reads it: most list queries select nodes, not cursors. */
+class Edge<Row extends { id: string }> {
+  constructor(
+    readonly node: Row,
+    private readonly order: readonly SortKey[],
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.node, this.order);
+  }
+}
+
 function connectionOf<Row extends { id: string }>(page: Page<Row>, order: readonly SortKey[], totalCount: () => Promise<number>) {
-  const edges = page.rows.map((node) => ({ cursor: encodeCursor(node, order), node }));
+  const edges = page.rows.map((node) => new Edge(node, order));
   return {
     edges,
     pageInfo: {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: page.hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges[edges.length - 1]?.cursor ?? null;
+      },
     },
     totalCount,
   };
@@ -81,7 +98,8 @@ export function connectionType<Shape extends { id: string }>(ref: ObjectRef<Requ
 
 /**
  * A field that follows a foreign key to a guarded type: it demands the target's scope before loading,
- * and loads through the organization-filtered, batched by-id loader.
+ * and loads through the organization-filtered, batched by-id loader. Lists of its parent type read the
+ * referenced rows ahead when the query selects the field (src/data/prefetch.ts).
  */
 export function referenceTo<T extends Table & GuardedTypeName, Parent>(
   table: T,
@@ -92,6 +110,7 @@ export function referenceTo<T extends Table & GuardedTypeName, Parent>(
   return {
     ...fieldGuard(table, description),
     type: ref,
+    extensions: { [referenceExtension]: { table, foreignKey } satisfies ReferenceExtension },
     resolve: (parent: Parent, _args: object, context: RequestContext) => context.loaders.byId(table, foreignKey(parent)),
   };
 }

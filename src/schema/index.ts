@@ -1,5 +1,7 @@
 import { GraphQLDirective, DirectiveLocation, GraphQLList, GraphQLNonNull, GraphQLString } from 'graphql';
 import { builder } from '../builder.js';
+import { prefetchReferences } from '../data/prefetch.js';
+import { synchronousNodeIds } from './node-ids.js';
 import './scalars.js';
 import './connections.js';
 import './me.js';
@@ -11,6 +13,7 @@ import './bills.js';
 import './claims.js';
 import './products.js';
 import './inventory.js';
+import './authorize.js';
 
 export const requiresScopesDirective = new GraphQLDirective({
   name: 'requiresScopes',
@@ -19,4 +22,6 @@ export const requiresScopesDirective = new GraphQLDirective({
   args: { scopes: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLString))) } },
 });
 
-export const schema = builder.toSchema({ directives: [requiresScopesDirective] });
+export const schema = prefetchReferences(
+  synchronousNodeIds(builder.toSchema({ directives: [requiresScopesDirective] }), builder.options.relay?.encodeGlobalID),
+);

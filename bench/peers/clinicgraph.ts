@@ -1,0 +1,30 @@
+/**
+ * Peer (a) and (b): clinicgraph as src/server.ts runs it, over the bench database. With
+ * BENCH_SCOPE_CHECKS=off the schema is built with Pothos's scope-auth disabled, to price the checks.
+ */
+import { createServer } from 'node:http';
+import { builder } from '../../src/builder.js';
+import { prefetchReferences } from '../../src/data/prefetch.js';
+import { openDatabase } from '../../src/db/database.js';
+import { requiresScopesDirective, schema } from '../../src/schema/index.js';
+import { synchronousNodeIds } from '../../src/schema/node-ids.js';
+import { createApp } from '../../src/yoga.js';
+import { countStatement, runPeer } from './child.js';
+
+const url = process.env.BENCH_DATABASE_URL;
+if (!url) throw new Error('BENCH_DATABASE_URL is required.');
+const scopeChecks = process.env.BENCH_SCOPE_CHECKS !== 'off';
+
+const db = await openDatabase({ kind: 'postgres', url }, { replicaUrls: [] });
+const served = scopeChecks
+  ? schema
+  : prefetchReferences(
+      synchronousNodeIds(builder.toSchema({ directives: [requiresScopesDirective], disableScopeAuth: true }), builder.options.relay?.encodeGlobalID),
+    );
+// The bench sends far more than the per-installation limit allows; the limiter still runs (in memory).
+const app = createApp({ db, schema: served, hardening: { rateLimit: { points: 1_000_000_000 } } });
+db.onStatement(countStatement);
+runPeer(createServer(app.yoga), async () => {
+  await app.close();
+  await db.close();
+});

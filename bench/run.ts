@@ -1,0 +1,354 @@
+/**
+ * npm run bench — clinicgraph side by side with what it replaces, on PostgreSQL with the scale data.
+ *
+ * Peers, each its own child process (so CPU and memory are per peer), on localhost ports:
+ *   (a) clinicgraph as it ships; (b) the same with scope checks disabled; (c) a hand-written REST
+ *   server (node:http + pg); (d) the limit: one SQL statement per request (json_agg).
+ * Queries Q0–Q3 (bench/queries.ts), each at concurrency 1 and 10 after a warm-up, driven by autocannon.
+ * The four answers are checked equal before anything is timed.
+ *
+ * Environment: BENCH_DATABASE_URL (default postgresql://root@127.0.0.1:5432/clinicgraph_bench),
+ * BENCH_DURATION seconds per measurement (8), BENCH_WARMUP seconds (2), BENCH_QUERIES (Q0,Q1,Q2,Q3),
+ * BENCH_PEERS (a,b,c,d), BENCH_CONCURRENCY (1,10), BENCH_CPU_PROF=<dir> (V8 CPU profiles of peers a and b).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { prepareBenchDatabase, type BenchData } from './database.js';
+import type { FromPeer, PeerStats, ToPeer } from './peers/child.js';
+import { benchQueries, type BenchQuery, type QueryId } from './queries.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const durationSeconds = Number(process.env.BENCH_DURATION ?? 8);
+const warmupSeconds = Number(process.env.BENCH_WARMUP ?? 2);
+const concurrencies = (process.env.BENCH_CONCURRENCY ?? '1,10').split(',').map(Number);
+const onlyQueries = new Set((process.env.BENCH_QUERIES ?? 'Q0,Q1,Q2,Q3').split(','));
+const onlyPeers = new Set((process.env.BENCH_PEERS ?? 'a,b,c,d').split(','));
+const cpuProfileDir = process.env.BENCH_CPU_PROF;
+/**
+ * V8 flags for every peer. A larger young generation lets a request's short-lived objects die there
+ * instead of being promoted and collected by full GCs; README's deployment notes recommend the same.
+ */
+const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
+
+type PeerId = 'a' | 'b' | 'c' | 'd';
+interface PeerSpec {
+  id: PeerId;
+  name: string;
+  script: string;
+  env?: Record<string, string>;
+  protocol: 'graphql' | 'rest';
+}
+
+const peerSpecs: PeerSpec[] = [
+  { id: 'a', name: 'clinicgraph', script: 'peers/clinicgraph.ts', protocol: 'graphql' },
+  { id: 'b', name: 'clinicgraph, scope checks off', script: 'peers/clinicgraph.ts', env: { BENCH_SCOPE_CHECKS: 'off' }, protocol: 'graphql' },
+  { id: 'c', name: 'REST, hand-written', script: 'peers/rest.ts', protocol: 'rest' },
+  { id: 'd', name: 'limit: 1 statement', script: 'peers/limit.ts', protocol: 'rest' },
+];
+
+interface Peer extends PeerSpec {
+  child: ChildProcess;
+  port: number;
+  ask(message: ToPeer): Promise<FromPeer>;
+}
+
+async function startPeer(spec: PeerSpec, port: number, url: string): Promise<Peer> {
+  const profile = cpuProfileDir && spec.protocol === 'graphql' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(cpuProfileDir, `peer-${spec.id}`)}`] : [];
+  const child = fork(path.join(here, spec.script), [], {
+    execArgv: ['--import', 'tsx', ...nodeFlags, ...profile],
+    env: { ...process.env, ...spec.env, BENCH_PORT: String(port), BENCH_DATABASE_URL: url, NODE_ENV: 'production' },
+    // clinicgraph logs a JSON line per request, as in production; here they go to /dev/null.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const waiting: ((message: FromPeer) => void)[] = [];
+  child.on('message', (message: FromPeer) => waiting.shift()?.(message));
+  const ask = (message: ToPeer) =>
+    new Promise<FromPeer>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`peer ${spec.id} did not answer ${message.type}`)), 30_000);
+      waiting.push((reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      });
+      child.send(message);
+    });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`peer ${spec.id} did not start within 120 s`)), 120_000);
+    waiting.push(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`peer ${spec.id} exited with code ${code} before listening`)));
+  });
+  return { ...spec, child, port, ask };
+}
+
+interface Target {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+}
+
+function targetOf(peer: PeerSpec, query: BenchQuery, n: number): Target {
+  if (peer.protocol === 'rest') return { method: 'GET', path: query.path(n) };
+  return { method: 'POST', path: '/graphql', body: JSON.stringify({ query: query.graphql, variables: query.variables(n) }) };
+}
+
+function headersOf(peer: PeerSpec, bench: BenchData): Record<string, string> {
+  return {
+    authorization: `Bearer ${bench.secret}`,
+    'x-organization-id': bench.organizationId,
+    ...(peer.protocol === 'graphql' ? { 'content-type': 'application/json' } : {}),
+  };
+}
+
+/** Key order and number formats do not matter; everything else must match. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]));
+  }
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  return value;
+}
+
+function firstDifference(a: unknown, b: unknown, at = ''): string {
+  if (isDeepStrictEqual(a, b)) return '';
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const found = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${at}.${key}`);
+      if (found) return found;
+    }
+  }
+  return `${at || '(root)'}: ${JSON.stringify(a)?.slice(0, 200)} ≠ ${JSON.stringify(b)?.slice(0, 200)}`;
+}
+
+async function verify(peers: Peer[], queries: BenchQuery[], bench: BenchData): Promise<string[]> {
+  const lines: string[] = [];
+  for (const query of queries) {
+    for (const n of [0, 1, 7]) {
+      const answers = await Promise.all(
+        peers.map(async (peer) => {
+          const target = targetOf(peer, query, n);
+          const response = await fetch(`http://127.0.0.1:${peer.port}${target.path}`, {
+            method: target.method,
+            headers: headersOf(peer, bench),
+            body: target.body,
+          });
+          const body = (await response.json()) as { data?: unknown; errors?: unknown };
+          if (response.status !== 200 || body.errors) throw new Error(`${peer.name} answered ${query.id} with ${response.status}: ${JSON.stringify(body).slice(0, 500)}`);
+          // clinicgraph adds extensions (the operation's cost); the data is what must match.
+          return { peer, body: canonical(body.data), bytes: JSON.stringify(body).length };
+        }),
+      );
+      const [reference, ...others] = answers;
+      for (const other of others) {
+        const difference = firstDifference(reference!.body, other.body);
+        if (difference) throw new Error(`${query.id}: ${other.peer.name} differs from ${reference!.peer.name} at ${difference}`);
+      }
+      if (n === 0) lines.push(`${query.id}: ${answers.length} peers answer the same data (${answers.map((a) => `${a.peer.id} ${a.bytes.toLocaleString('en-US')}`).join(', ')} bytes of JSON)`);
+    }
+  }
+  return lines;
+}
+
+interface Measurement {
+  query: QueryId;
+  concurrency: number;
+  peer: PeerId;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  cpuMsPerRequest: number;
+  statementsPerRequest: number;
+  rssPeakMb: number;
+  responses: number;
+  failures: number;
+  load: number;
+}
+
+async function drive(peer: Peer, query: BenchQuery, bench: BenchData, connections: number, seconds: number) {
+  let n = 0;
+  const first = targetOf(peer, query, 0);
+  const latencies: number[] = [];
+  let failures = 0;
+  const instance = autocannon({
+    url: `http://127.0.0.1:${peer.port}`,
+    connections,
+    duration: seconds,
+    timeout: 30,
+    requests: [
+      {
+        method: first.method,
+        path: first.path,
+        headers: headersOf(peer, bench),
+        body: first.body,
+        setupRequest: (request) => {
+          const target = targetOf(peer, query, n++);
+          return { ...request, path: target.path, body: target.body };
+        },
+      },
+    ],
+  });
+  instance.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
+    if (status === 200) latencies.push(responseTime);
+    else failures += 1;
+  });
+  const started = performance.now();
+  const result = await instance;
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  return { latencies, elapsed, failures: failures + result.errors + result.timeouts, p50: at(0.5), p99: at(0.99) };
+}
+
+async function measure(peer: Peer, query: BenchQuery, bench: BenchData, concurrency: number): Promise<Measurement> {
+  await drive(peer, query, bench, concurrency, warmupSeconds);
+  const load = loadavg()[0]!;
+  await peer.ask({ type: 'reset' });
+  const run = await drive(peer, query, bench, concurrency, durationSeconds);
+  const reply = await peer.ask({ type: 'stats' });
+  const stats = (reply as { stats: PeerStats }).stats;
+  return {
+    query: query.id,
+    concurrency,
+    peer: peer.id,
+    requestsPerSecond: run.latencies.length / run.elapsed,
+    p50: run.p50,
+    p99: run.p99,
+    cpuMsPerRequest: (stats.cpuUserMs + stats.cpuSystemMs) / Math.max(1, stats.requests),
+    statementsPerRequest: stats.statements / Math.max(1, stats.requests),
+    rssPeakMb: stats.rssPeakMb,
+    responses: run.latencies.length,
+    failures: run.failures,
+    load,
+  };
+}
+
+const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+
+function report(measurements: Measurement[], queries: BenchQuery[], peers: PeerSpec[], notes: string[]): string {
+  const find = (q: QueryId, c: number, p: PeerId) => measurements.find((m) => m.query === q && m.concurrency === c && m.peer === p);
+  const lines = [
+    '| query | conc. | peer | req/s | p50 ms | p99 ms | CPU ms/req | SQL/req | peak RSS MB |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const query of queries) {
+    for (const concurrency of concurrencies) {
+      for (const peer of peers) {
+        const m = find(query.id, concurrency, peer.id);
+        if (!m) continue;
+        lines.push(
+          `| ${query.id} | ${concurrency} | ${peer.id}. ${peer.name} | ${fixed(m.requestsPerSecond, 0)} | ${fixed(m.p50, 2)} | ${fixed(m.p99, 2)} | ${fixed(m.cpuMsPerRequest, 2)} | ${fixed(m.statementsPerRequest, 2)} | ${fixed(m.rssPeakMb, 0)} |${m.failures ? ` ${m.failures} failed` : ''}`,
+        );
+      }
+    }
+  }
+  const ratioLines = [
+    '| query | conc. | req/s a/c (clinicgraph/REST) | req/s a/d (clinicgraph/limit) | CPU/req a/c | CPU/req a/d | scope checks: CPU/req a vs b | p99/p50 (a) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const query of queries) {
+    for (const concurrency of concurrencies) {
+      const [a, b, c, d] = (['a', 'b', 'c', 'd'] as const).map((p) => find(query.id, concurrency, p));
+      const ratio = (x?: number, y?: number) => (x !== undefined && y ? fixed(x / y, 2) : '–');
+      const scopeCost = a && b ? `${(((a.cpuMsPerRequest - b.cpuMsPerRequest) / a.cpuMsPerRequest) * 100).toFixed(1)}%` : '–';
+      ratioLines.push(
+        `| ${query.id} | ${concurrency} | ${ratio(a?.requestsPerSecond, c?.requestsPerSecond)} | ${ratio(a?.requestsPerSecond, d?.requestsPerSecond)} | ${ratio(a?.cpuMsPerRequest, c?.cpuMsPerRequest)} | ${ratio(a?.cpuMsPerRequest, d?.cpuMsPerRequest)} | ${scopeCost} | ${ratio(a?.p99, a?.p50)} |`,
+      );
+    }
+  }
+  return [
+    `# clinicgraph benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    ...notes.map((note) => `- ${note}`),
+    '',
+    ...lines,
+    '',
+    ...ratioLines,
+    '',
+    `Queries: ${queries.map((q) => `${q.id} ${q.title}`).join('; ')}.`,
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(`Load average at start: ${load()} (2 cores: other work on the machine skews the figures)`);
+  const bench = await prepareBenchDatabase((line) => console.log(line));
+  const client = new pg.Client({ connectionString: bench.url });
+  await client.connect();
+  const { rows } = await client.query<{ id: string }>(
+    'SELECT "id" FROM "Patient" WHERE "organizationId" = $1 ORDER BY md5("id") LIMIT 200',
+    [bench.organizationId],
+  );
+  const { rows: settings } = await client.query<{ random_page_cost: string }>('SHOW random_page_cost');
+  await client.end();
+  const queries = benchQueries(rows.map((row) => row.id)).filter((query) => onlyQueries.has(query.id));
+  if (cpuProfileDir) await mkdir(cpuProfileDir, { recursive: true });
+
+  const specs = peerSpecs.filter((spec) => onlyPeers.has(spec.id));
+  const peers = await Promise.all(specs.map((spec, i) => startPeer(spec, 4101 + i, bench.url)));
+  const measurements: Measurement[] = [];
+  try {
+    for (const line of await verify(peers, queries, bench)) console.log(line);
+    let round = 0;
+    for (const query of queries) {
+      for (const concurrency of concurrencies) {
+        // Alternating the order spreads drifting background load over the peers.
+        const order = round++ % 2 === 0 ? peers : [...peers].reverse();
+        for (const peer of order) {
+          const m = await measure(peer, query, bench, concurrency);
+          measurements.push(m);
+          console.log(
+            `${query.id} c=${concurrency} ${peer.name.padEnd(30)} ${fixed(m.requestsPerSecond, 0).padStart(6)} req/s  p50 ${fixed(m.p50, 2)} ms  p99 ${fixed(m.p99, 2)} ms  ${fixed(m.cpuMsPerRequest, 2)} CPU ms/req  ${fixed(m.statementsPerRequest, 2)} SQL/req  ${fixed(m.rssPeakMb, 0)} MB  (load ${m.load.toFixed(2)})${m.failures ? `  ${m.failures} FAILED` : ''}`,
+          );
+        }
+      }
+    }
+  } finally {
+    await Promise.all(
+      peers.map(
+        (peer) =>
+          new Promise<void>((resolve) => {
+            peer.child.once('exit', () => resolve());
+            peer.child.send({ type: 'exit' } satisfies ToPeer);
+            setTimeout(() => {
+              peer.child.kill();
+              resolve();
+            }, 10_000).unref();
+          }),
+      ),
+    );
+  }
+
+  const notes = [
+    `${durationSeconds} s per measurement after a ${warmupSeconds} s warm-up; autocannon in the orchestrating process, peers in their own processes (Node ${process.version}, flags: ${nodeFlags.join(' ') || 'none'}), PostgreSQL on the same 2-core machine (random_page_cost ${settings[0]?.random_page_cost}).`,
+    `Load average (1 min) before the measurements: ${Math.min(...measurements.map((m) => m.load)).toFixed(2)}–${Math.max(...measurements.map((m) => m.load)).toFixed(2)}; at the end ${load()}.`,
+    'Every peer authenticates each request against the database and (Q1–Q3) writes the PHI access record: SQL/req counts those 2 statements (1 for Q0), except the limit, which does all in 1.',
+    'CPU ms/req and peak RSS are the server process\'s own (process.cpuUsage deltas, RSS sampled every 20 ms); PostgreSQL\'s work is not in them.',
+    `Run took ${((Date.now() - startedAt) / 60_000).toFixed(1)} min.`,
+  ];
+  const markdown = report(measurements, queries, specs, notes);
+  console.log(`\n${markdown}`);
+  const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+  const resultsDir = path.join(here, 'results');
+  await mkdir(resultsDir, { recursive: true });
+  await writeFile(path.join(resultsDir, `${stamp}.md`), markdown);
+  await writeFile(path.join(resultsDir, `${stamp}.raw.json`), JSON.stringify({ notes, measurements }, null, 2));
+  console.log(`Saved bench/results/${stamp}.md (and .raw.json)`);
+}
+
+try {
+  await main();
+  process.exit(0);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}

@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { getOperationAST, GraphQLError, print, type GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import type { RequestContext } from '../context.js';
+import { newId } from '../ids.js';
+import { instrumentSchema, startCollecting, stopCollecting, type AccessCollector } from './access.js';
+import type { ScopeUsageRecorder } from './scope-usage.js';
+
+export interface PhiAccessWrite {
+  organizationId: string;
+  appId: string;
+  apiKeyId: string;
+  installationId: string;
+  operationName: string | null;
+  documentHash: string;
+  traceId: string;
+  fieldPaths: string[];
+  patients: ReturnType<AccessCollector['patients']>;
+}
+
+const textArray = (values: readonly string[]) =>
+  values.length > 0 ? Prisma.sql`ARRAY[${Prisma.join(values)}]::text[]` : Prisma.sql`'{}'::text[]`;
+
+/** The patient of each parent row the request returned children of without the parent itself. */
+const patientLookups = {
+  Bill: (organizationId: string, ids: string[]) =>
+    Prisma.sql`SELECT b."patientId" FROM "Bill" b WHERE b."organizationId" = ${organizationId} AND b."id" IN (${Prisma.join(ids)})`,
+  Claim: (organizationId: string, ids: string[]) =>
+    Prisma.sql`SELECT c."patientId" FROM "Claim" c WHERE c."organizationId" = ${organizationId} AND c."id" IN (${Prisma.join(ids)})`,
+  CodingGroup: (organizationId: string, ids: string[]) =>
+    Prisma.sql`SELECT b."patientId" FROM "CodingGroup" g
+      JOIN "Bill" b ON b."organizationId" = g."organizationId" AND b."id" = g."billId"
+      WHERE g."organizationId" = ${organizationId} AND g."id" IN (${Prisma.join(ids)})`,
+  LineItem: (organizationId: string, ids: string[]) =>
+    Prisma.sql`SELECT b."patientId" FROM "LineItem" l
+      JOIN "CodingGroup" g ON g."organizationId" = l."organizationId" AND g."id" = l."codingGroupId"
+      JOIN "Bill" b ON b."organizationId" = g."organizationId" AND b."id" = g."billId"
+      WHERE l."organizationId" = ${organizationId} AND l."id" IN (${Prisma.join(ids)})`,
+};
+
+/**
+ * One statement per request: the record, with patient ids that the returned rows name directly and,
+ * for parts reached without their parent (a coding group by id), those the database resolves in the
+ * same INSERT.
+ */
+export async function writePhiAccess(prisma: PrismaClient, access: PhiAccessWrite): Promise<string> {
+  const id = newId('PhiAccess');
+  const lookups = [...access.patients.unresolved].map(([table, ids]) => patientLookups[table](access.organizationId, ids));
+  const patientIds =
+    lookups.length === 0
+      ? textArray(access.patients.known)
+      : Prisma.sql`ARRAY(SELECT DISTINCT p FROM (SELECT unnest(${textArray(access.patients.known)}) AS p UNION ALL ${Prisma.join(lookups, ' UNION ALL ')}) ids ORDER BY p)`;
+  await prisma.$executeRaw`
+    INSERT INTO "PhiAccess" ("id", "organizationId", "appId", "apiKeyId", "installationId", "operationName", "documentHash", "traceId", "patientIds", "fieldPaths")
+    VALUES (${id}, ${access.organizationId}, ${access.appId}, ${access.apiKeyId}, ${access.installationId}, ${access.operationName},
+            ${access.documentHash}, ${access.traceId}, ${patientIds}, ${textArray(access.fieldPaths)})`;
+  return id;
+}
+
+/** sha256 of the document as the app sent it, so an app can find its own queries in the audit. */
+export function documentHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function auditUnavailable(): GraphQLError {
+  return new GraphQLError(
+    'This response would carry patient data, but its access record could not be saved, so no data was returned. Retry the request; if it keeps failing, contact support with the trace id.',
+    { extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 503 } } },
+  );
+}
+
+export interface PhiAuditOptions {
+  prisma: PrismaClient;
+  schema: GraphQLSchema;
+  scopeUsage: ScopeUsageRecorder;
+}
+
+/**
+ * Accountability for every operation: the scopes its returned data exercised are counted (off the hot
+ * path), and an operation that returned patient-bearing data is recorded before its response leaves;
+ * if that record cannot be written, the response carries an error instead of the data.
+ */
+export function usePhiAudit({ prisma, schema, scopeUsage }: PhiAuditOptions): Plugin<RequestContext> {
+  instrumentSchema(schema);
+  return {
+    onExecute({ args }) {
+      const context = args.contextValue;
+      const collector = startCollecting(context);
+      return {
+        async onExecuteDone({ result, setResult }) {
+          stopCollecting(context);
+          const { caller } = context;
+          if (collector.readPatientData && !(Symbol.asyncIterator in result)) {
+            const operation = getOperationAST(args.document, args.operationName);
+            const query = (context as { params?: { query?: unknown } }).params?.query;
+            try {
+              await writePhiAccess(prisma, {
+                organizationId: caller.organization.id,
+                appId: caller.app.id,
+                apiKeyId: caller.key.id,
+                installationId: caller.installation.id,
+                operationName: operation?.name?.value ?? args.operationName ?? null,
+                documentHash: documentHash(typeof query === 'string' ? query : print(args.document)),
+                traceId: context.traceId,
+                fieldPaths: operation ? collector.fieldPaths(args.schema, args.document, operation) : [],
+                patients: collector.patients(),
+              });
+            } catch (error) {
+              console.error(`PHI audit: record not written, response withheld (trace ${context.traceId}):`, (error as Error).message);
+              setResult({ errors: [auditUnavailable()] });
+              return;
+            }
+          }
+          scopeUsage.record(caller.installation.id, collector.scopes);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/** Limits and operational settings of the HTTP layer; every value has a default and an environment variable. */
+export interface HardeningConfig {
+  limits: {
+    /** Deepest selection nesting an operation may have (fragments count their own levels). */
+    depth: number;
+    /** Aliased fields per operation (`__typename` aliases are free). */
+    aliases: number;
+    /** Lexical tokens per document: bounds parsing work before anything else. */
+    tokens: number;
+    /** Directives per operation. */
+    directives: number;
+    /** Cost per operation (see src/http/cost.ts for how it is counted). */
+    cost: number;
+    /** Request body, in bytes. */
+    bodyBytes: number;
+    /** The query text, in characters (a GET request has no body, so the body limit does not cover it). */
+    queryLength: number;
+    /** The variables, serialized as JSON, in bytes. */
+    variablesBytes: number;
+  };
+  rateLimit: {
+    /** Requests per installation (app × clinic) per window. */
+    points: number;
+    /** Window length in seconds. */
+    durationSeconds: number;
+    /** Failed authentications per client address per window. */
+    authFailurePoints: number;
+    authFailureDurationSeconds: number;
+    /** Shared limiter store; in memory (per process) when unset. */
+    redisUrl: string | null;
+    /** Prefix of the limiter's Redis keys, so several deployments can share one Redis. */
+    keyPrefix: string;
+  };
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy: boolean;
+  /** "Did you mean …" suggestions in errors: development only. */
+  fieldSuggestions: boolean;
+  logLevel: string;
+  /** Longest a readiness probe waits on the database. */
+  readyTimeoutMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive integer; got "${raw}".`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new Error(`${name} must be true or false; got "${env[name]}".`);
+}
+
+export function readHardeningConfig(env: Env = process.env): HardeningConfig {
+  const development = env.NODE_ENV === 'development';
+  return {
+    limits: {
+      depth: integer(env, 'MAX_QUERY_DEPTH', 10),
+      aliases: integer(env, 'MAX_QUERY_ALIASES', 30),
+      tokens: integer(env, 'MAX_QUERY_TOKENS', 5000),
+      directives: integer(env, 'MAX_QUERY_DIRECTIVES', 10),
+      cost: integer(env, 'MAX_QUERY_COST', 5000),
+      bodyBytes: integer(env, 'MAX_REQUEST_BYTES', 100_000),
+      queryLength: integer(env, 'MAX_QUERY_LENGTH', 50_000),
+      variablesBytes: integer(env, 'MAX_VARIABLES_BYTES', 50_000),
+    },
+    rateLimit: {
+      points: integer(env, 'RATE_LIMIT_POINTS', 1000),
+      durationSeconds: integer(env, 'RATE_LIMIT_DURATION', 60),
+      authFailurePoints: integer(env, 'AUTH_FAILURE_LIMIT_POINTS', 30),
+      authFailureDurationSeconds: integer(env, 'AUTH_FAILURE_LIMIT_DURATION', 60),
+      redisUrl: env.REDIS_URL?.trim() || null,
+      keyPrefix: env.RATE_LIMIT_KEY_PREFIX?.trim() || 'clinicgraph',
+    },
+    trustProxy: flag(env, 'TRUST_PROXY', false),
+    fieldSuggestions: development,
+    logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    readyTimeoutMs: integer(env, 'READY_TIMEOUT_MS', 2000),
+  };
+}
+
+/** Overrides for tests and embedders: any subset, merged over the environment's values. */
+export interface HardeningOverrides {
+  limits?: Partial<HardeningConfig['limits']>;
+  rateLimit?: Partial<HardeningConfig['rateLimit']>;
+  trustProxy?: boolean;
+  fieldSuggestions?: boolean;
+  logLevel?: string;
+  readyTimeoutMs?: number;
+}
+
+export function withOverrides(base: HardeningConfig, overrides: HardeningOverrides = {}): HardeningConfig {
+  return {
+    ...base,
+    ...overrides,
+    limits: { ...base.limits, ...overrides.limits },
+    rateLimit: { ...base.rateLimit, ...overrides.rateLimit },
+  };
+}

@@ -1,0 +1,215 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scopeOfType } from '../src/scopes.js';
+import { startTestServer, type GraphQLResponse, type TestServer } from './support/app.js';
+import { sampleIds, type SampleIds } from './support/samples.js';
+
+let server: TestServer;
+let ids: SampleIds;
+beforeAll(async () => {
+  server = await startTestServer();
+  ids = await sampleIds(server.db.prisma, server.clinics[0]!.id);
+});
+afterAll(() => server.close());
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The audit records the request that produced `response` wrote (found by its trace id). */
+async function recordsOf(response: GraphQLResponse) {
+  const traceId = response.headers.get('x-trace-id');
+  expect(traceId).toBeTruthy();
+  return server.db.prisma.phiAccess.findMany({ where: { traceId: traceId! } });
+}
+
+async function recordOf(response: GraphQLResponse) {
+  expect(response.errors).toBeUndefined();
+  const records = await recordsOf(response);
+  expect(records).toHaveLength(1);
+  return records[0]!;
+}
+
+const patientsOf = async (table: 'appointment' | 'bill' | 'claim', rowIds: string[]) => {
+  const rows = await (server.db.prisma[table] as unknown as { findMany(args: object): Promise<{ patientId: string }[]> }).findMany({
+    where: { id: { in: rowIds } },
+    select: { patientId: true },
+  });
+  return [...new Set(rows.map((row) => row.patientId))].sort();
+};
+
+describe('PHI access audit', () => {
+  it('records a patient list: who, which clinic, what operation, which patients and which fields', async () => {
+    const query = 'query RecallList { patients(first: 7) { nodes { id first: firstName lastName } } }';
+    const response = await server.gql(query);
+    const record = await recordOf(response);
+    const returned = (response.data!.patients.nodes as { id: string }[]).map((p) => p.id);
+    const demo = await server.db.prisma.apiKey.findFirstOrThrow({ where: { app: { slug: 'clinicgraph-demo' } }, include: { app: true } });
+    const installation = await server.db.prisma.installationRecord.findFirstOrThrow({
+      where: { appId: demo.appId, organizationId: server.clinics[0]!.id },
+    });
+    expect(record).toMatchObject({
+      organizationId: server.clinics[0]!.id,
+      appId: demo.appId,
+      apiKeyId: demo.id,
+      installationId: installation.id,
+      operationName: 'RecallList',
+      documentHash: sha256(query),
+      traceId: response.headers.get('x-trace-id'),
+      patientIds: [...returned].sort(),
+      // Field names, not the aliases the app chose; list indices collapsed.
+      fieldPaths: ['patients.nodes.firstName', 'patients.nodes.id', 'patients.nodes.lastName'],
+    });
+    expect(Date.now() - record.createdAt.getTime()).toBeLessThan(60_000);
+  });
+
+  it('records appointments, bills and claims with the patients they belong to', async () => {
+    const appointments = await server.gql('{ appointments(first: 6) { nodes { id status scheduledStartDate } } }');
+    const appointmentIds = (appointments.data!.appointments.nodes as { id: string }[]).map((a) => a.id);
+    expect(await recordOf(appointments)).toMatchObject({
+      patientIds: await patientsOf('appointment', appointmentIds),
+      fieldPaths: ['appointments.nodes.id', 'appointments.nodes.scheduledStartDate', 'appointments.nodes.status'],
+    });
+
+    const bills = await server.gql(`{ bills(first: 4) { totalCount nodes { id billNumber
+      codingGroups { status diagnoses { code } lineItems { code charge modifiers { code } linkedDiagnoses { code } } } } } }`);
+    const billIds = (bills.data!.bills.nodes as { id: string }[]).map((b) => b.id);
+    expect(await recordOf(bills)).toMatchObject({
+      patientIds: await patientsOf('bill', billIds),
+      fieldPaths: [
+        'bills.nodes.billNumber',
+        'bills.nodes.codingGroups',
+        'bills.nodes.codingGroups.diagnoses',
+        'bills.nodes.codingGroups.diagnoses.code',
+        'bills.nodes.codingGroups.lineItems',
+        'bills.nodes.codingGroups.lineItems.charge',
+        'bills.nodes.codingGroups.lineItems.code',
+        'bills.nodes.codingGroups.lineItems.linkedDiagnoses',
+        'bills.nodes.codingGroups.lineItems.linkedDiagnoses.code',
+        'bills.nodes.codingGroups.lineItems.modifiers',
+        'bills.nodes.codingGroups.lineItems.modifiers.code',
+        'bills.nodes.codingGroups.status',
+        'bills.nodes.id',
+        'bills.totalCount',
+      ],
+    });
+
+    const claims = await server.gql('{ claims(first: 5) { edges { cursor node { id claimStatus insurance { payerName memberId } } } } }');
+    const claimIds = (claims.data!.claims.edges as { node: { id: string } }[]).map((e) => e.node.id);
+    expect(await recordOf(claims)).toMatchObject({
+      patientIds: await patientsOf('claim', claimIds),
+      fieldPaths: [
+        'claims.edges.cursor',
+        'claims.edges.node.claimStatus',
+        'claims.edges.node.id',
+        'claims.edges.node.insurance',
+        'claims.edges.node.insurance.memberId',
+        'claims.edges.node.insurance.payerName',
+      ],
+    });
+  });
+
+  it("resolves a part reached on its own (a modifier, a coding group, an insurance entry) to its patient", async () => {
+    const bill = await server.db.prisma.bill.findUniqueOrThrow({ where: { id: ids.bill } });
+    const modifier = await server.db.prisma.lineItemModifier.findUniqueOrThrow({
+      where: { id: ids.modifier },
+      include: { lineItem: { include: { codingGroup: { include: { bill: true } } } } },
+    });
+    const insurance = await server.db.prisma.claimInsurance.findUniqueOrThrow({ where: { id: ids.insurance }, include: { claim: true } });
+    const response = await server.gql(`query Parts {
+      group: node(id: "${ids.codingGroup}") { ... on CodingGroup { status } }
+      modifier: node(id: "${ids.modifier}") { ... on LineItemModifier { code } }
+      insurance: node(id: "${ids.insurance}") { ... on ClaimInsurance { payerName } }
+    }`);
+    expect(await recordOf(response)).toMatchObject({
+      patientIds: [...new Set([bill.patientId, modifier.lineItem.codingGroup.bill.patientId, insurance.claim.patientId])].sort(),
+      fieldPaths: ['node.code', 'node.payerName', 'node.status'],
+    });
+  });
+
+  it('records only what was returned: rows a scope denied, and fields it nulled, are not in the record', async () => {
+    const claim = await server.db.prisma.claim.findFirstOrThrow({
+      where: { organizationId: server.clinics[0]!.id, patientId: { not: ids.patient } },
+    });
+    const patientsOnly = await server.keyWith({ keyScopes: [scopeOfType.Patient] });
+    const nodes = await server.gql(`{ nodes(ids: ["${ids.patient}", "${claim.id}"]) { id ... on Claim { claimStatus } } }`, {}, { key: patientsOnly });
+    expect(nodes.data?.nodes).toEqual([{ id: ids.patient }, null]);
+    const [record] = await recordsOf(nodes);
+    expect(record).toMatchObject({ patientIds: [ids.patient], fieldPaths: ['nodes.id'] });
+
+    const appointmentsOnly = await server.keyWith({ keyScopes: [scopeOfType.Appointment] });
+    const appointments = await server.gql('{ appointments(first: 3) { nodes { id status patient { firstName } } } }', {}, { key: appointmentsOnly });
+    expect(appointments.errors?.every((e) => e.extensions?.code === 'FORBIDDEN')).toBe(true);
+    const appointmentIds = (appointments.data!.appointments.nodes as { id: string }[]).map((a) => a.id);
+    const [partial] = await recordsOf(appointments);
+    // The appointments are the patients' data; the patients' own fields were withheld.
+    expect(partial).toMatchObject({
+      patientIds: await patientsOf('appointment', appointmentIds),
+      fieldPaths: ['appointments.nodes.id', 'appointments.nodes.status'],
+    });
+  });
+
+  it('writes no record for requests that return no patient-bearing data', async () => {
+    for (const query of [
+      '{ products(first: 5) { nodes { id name } } }',
+      '{ me { app { slug } } }',
+      '{ providers(first: 3) { nodes { lastName } } }',
+      `{ authorize(document: "{ patients { nodes { id } } }") { missingScopes } }`,
+      '{ __schema { types { name } } }',
+    ]) {
+      const response = await server.gql(query);
+      expect(response.errors, query).toBeUndefined();
+      expect(await recordsOf(response), query).toEqual([]);
+    }
+    const denied = await server.gql('{ patients(first: 3) { nodes { id } } }', {}, { key: await server.keyWith({ keyScopes: [scopeOfType.Product] }) });
+    expect(denied.data).toEqual({ patients: null });
+    expect(await recordsOf(denied)).toEqual([]);
+  });
+
+  it('writes one statement per request, however many rows it returned', async () => {
+    const statements: string[] = [];
+    const stop = server.db.onStatement((sql) => statements.push(sql));
+    try {
+      const response = await server.gql(`{ patients(first: 100) { nodes { id appointments(first: 5) { nodes { status } } bills(first: 3) { nodes { billNumber } } } } }`);
+      expect(response.errors).toBeUndefined();
+    } finally {
+      stop();
+    }
+    expect(statements.filter((sql) => sql.includes('"PhiAccess"'))).toHaveLength(1);
+  });
+
+  it('refuses to answer when the record cannot be written: an error and no data, and other requests unaffected', async () => {
+    await server.db.prisma.$executeRawUnsafe('ALTER TABLE "PhiAccess" RENAME TO "PhiAccess_unavailable"');
+    try {
+      const response = await server.gql('{ patients(first: 2) { nodes { id firstName } } }');
+      expect(response.status).toBe(503);
+      expect(response.data).toBeUndefined();
+      expect(response.errors).toHaveLength(1);
+      expect(response.errors![0]!.message).toMatch(/access record could not be saved, so no data was returned/);
+      expect(response.errors![0]!.extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', traceId: response.headers.get('x-trace-id') });
+      expect(JSON.stringify(response)).not.toContain('firstName');
+
+      const products = await server.gql('{ products(first: 1) { nodes { name } } }');
+      expect(products.errors).toBeUndefined();
+      expect(products.data?.products.nodes).toHaveLength(1);
+    } finally {
+      await server.db.prisma.$executeRawUnsafe('ALTER TABLE "PhiAccess_unavailable" RENAME TO "PhiAccess"');
+    }
+  });
+
+  it("counts each installation's scope use per day, for every authorized request, and keeps it across close", async () => {
+    const key = await server.keyWith({ keyScopes: [scopeOfType.Patient, scopeOfType.Product, scopeOfType.Bill, scopeOfType.Me] });
+    const caller = await server.gql<{ me: { installation: { id: string } } }>('{ me { installation { id } } }', {}, { key });
+    await server.gql('{ patients(first: 1) { nodes { id } } }', {}, { key });
+    await server.gql('{ patients(first: 1) { totalCount } products(first: 1) { nodes { name } } }', {}, { key });
+    await server.gql('{ bills(first: 1) { nodes { id } } }', {}, { key: await server.keyWith({ keyScopes: [scopeOfType.Bill] }) });
+    await server.app.close();
+    const usage = await server.db.prisma.scopeUsage.findMany({ where: { installationId: caller.data!.me.installation.id } });
+    const today = new Date().toISOString().slice(0, 10);
+    expect(
+      Object.fromEntries(usage.map((row) => [row.scope, { day: row.day.toISOString().slice(0, 10), requests: row.requests }])),
+    ).toEqual({
+      [scopeOfType.Patient]: { day: today, requests: 2 },
+      [scopeOfType.Product]: { day: today, requests: 1 },
+      [scopeOfType.Me]: { day: today, requests: 1 },
+    });
+  });
+});
