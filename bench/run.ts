@@ -172,7 +172,8 @@ interface Measurement {
   load: number;
 }
 
-async function drive(peer: Peer, query: BenchQuery, bench: BenchData, connections: number, seconds: number) {
+/** Drives load for some seconds, or for an exact number of requests (then none is in flight at the end). */
+async function drive(peer: Peer, query: BenchQuery, bench: BenchData, connections: number, length: { seconds: number } | { amount: number }) {
   let n = 0;
   const first = targetOf(peer, query, 0);
   const latencies: number[] = [];
@@ -180,7 +181,7 @@ async function drive(peer: Peer, query: BenchQuery, bench: BenchData, connection
   const instance = autocannon({
     url: `http://127.0.0.1:${peer.port}`,
     connections,
-    duration: seconds,
+    ...('amount' in length ? { amount: length.amount } : { duration: length.seconds }),
     timeout: 30,
     requests: [
       {
@@ -208,10 +209,15 @@ async function drive(peer: Peer, query: BenchQuery, bench: BenchData, connection
 }
 
 async function measure(peer: Peer, query: BenchQuery, bench: BenchData, concurrency: number): Promise<Measurement> {
-  await drive(peer, query, bench, concurrency, warmupSeconds);
+  const warmup = await drive(peer, query, bench, concurrency, { seconds: warmupSeconds });
+  // Requests the warm-up left in flight finish before the counters start.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
   const load = loadavg()[0]!;
   await peer.ask({ type: 'reset' });
-  const run = await drive(peer, query, bench, concurrency, durationSeconds);
+  // As many requests as the warm-up's rate fills the duration with: the run ends when the last one is
+  // answered, so CPU time, statements and requests all cover the same, complete requests.
+  const amount = Math.max(concurrency * 5, Math.round((warmup.latencies.length / warmup.elapsed) * durationSeconds));
+  const run = await drive(peer, query, bench, concurrency, { amount });
   const reply = await peer.ask({ type: 'stats' });
   const stats = (reply as { stats: PeerStats }).stats;
   return {

@@ -123,6 +123,13 @@ describe('patients', () => {
     }
   });
 
+  it('honours @include and @skip', async () => {
+    const query = 'query ($withMrn: Boolean!) { patients(first: 1) { nodes { id mrn @include(if: $withMrn) email @skip(if: true) } } }';
+    const response = await server.gql(query, { withMrn: false });
+    expect(response.errors).toBeUndefined();
+    expect(Object.keys(response.data?.patients.nodes[0])).toEqual(['id']);
+  });
+
   it('serves dates as YYYY-MM-DD and timestamps as ISO-8601 UTC', async () => {
     const response = await server.gql('{ patients(first: 50) { nodes { dateOfBirth createdAt } } }');
     const nodes = response.data?.patients.nodes as { dateOfBirth: string | null; createdAt: string }[];

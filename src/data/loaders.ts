@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type * as Models from '../generated/prisma/models.js';
+import { directReadOf, type DirectRead } from '../db/database.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
 import {
   keysetSql,
@@ -54,10 +55,14 @@ export class Loaders {
   /** Rows this request has read, by table and id: a reference to one of them resolves without a promise. */
   private readonly known = new Map<Table, Map<string, unknown>>();
 
+  private readonly read: DirectRead | undefined;
+
   constructor(
     private readonly prisma: PrismaClient,
     readonly organizationId: string,
-  ) {}
+  ) {
+    this.read = directReadOf(prisma);
+  }
 
   private loader<V>(key: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
     let loader = this.cache.get(key) as DataLoader<string, V> | undefined;
@@ -69,7 +74,7 @@ export class Loaders {
   }
 
   private query<Row>(sql: Prisma.Sql): Promise<Row[]> {
-    return this.prisma.$queryRaw<Row[]>(sql);
+    return this.read ? this.read<Row>(sql) : this.prisma.$queryRaw<Row[]>(sql);
   }
 
   private byIdLoader<T extends Table>(name: T): DataLoader<string, Rows[T] | null> {

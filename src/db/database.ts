@@ -5,7 +5,7 @@ import { newPGlite, pgliteAdapterFactory } from './pglite.js';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
-import { PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { applyMigrations, projectRoot, readMigrationList } from './migrate.js';
 
 export type DatabaseTarget =
@@ -85,6 +85,53 @@ function observedClient(adapter: SqlMigrationAwareDriverAdapterFactory, listener
   return { prisma: prisma as unknown as PrismaClient, onStatement, listeners };
 }
 
+/** A read statement run on the driver directly; rows carry the types Prisma's `$queryRaw` gives them. */
+export type DirectRead = <Row>(sql: Prisma.Sql) => Promise<Row[]>;
+
+const directReads = new WeakMap<PrismaClient, DirectRead>();
+
+/**
+ * The direct read path of a client this module opened on PostgreSQL, if any. Prisma's raw-query path
+ * (parameters serialized to JSON and back, every cell mapped through its result decoder) doubled the
+ * CPU of a 500-row statement; clinic reads (src/data/loaders.ts) take this path instead, on the same
+ * pool, with the same statement timeout and the same statement listeners. Any other client (PGlite,
+ * a test double) keeps `$queryRaw`.
+ */
+export function directReadOf(client: PrismaClient): DirectRead | undefined {
+  return directReads.get(client);
+}
+
+/** Prisma's raw-result types for the column types clinic tables use; everything else as pg parses it. */
+const prismaLikeTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    switch (oid) {
+      case 1114: // timestamp(3), stored in UTC
+        return (value: string) => new Date(`${value.replace(' ', 'T')}Z`);
+      case 1082: // date
+        return (value: string) => new Date(`${value}T00:00:00.000Z`);
+      case 20: // bigint (count(*))
+        return (value: string) => BigInt(value);
+      case 1700: // numeric
+        return (value: string) => new Prisma.Decimal(value);
+      default:
+        return pg.types.getTypeParser(oid, format as 'text');
+    }
+  }) as typeof pg.types.getTypeParser,
+};
+
+function directRead(pool: pg.Pool, listeners: ReadonlySet<StatementListener>): DirectRead {
+  return async <Row>(sql: Prisma.Sql) => {
+    // Instants go as UTC text: pg would send local time with an offset, which a timestamp column ignores.
+    const values = sql.values.map((value) => (value instanceof Date ? value.toISOString() : value));
+    if (listeners.size > 0) {
+      const params = JSON.stringify(values);
+      for (const listener of listeners) listener(sql.text, params);
+    }
+    const result = await pool.query({ text: sql.text, values, types: prismaLikeTypes });
+    return result.rows as Row[];
+  };
+}
+
 export function replicaUrlsFromEnv(value = process.env.DATABASE_REPLICA_URLS): string[] {
   const urls = (value ?? '').split(',').map((url) => url.trim()).filter(Boolean);
   for (const url of urls) {
@@ -141,6 +188,7 @@ export async function openDatabase(target: DatabaseTarget, options: PostgresOpti
     });
     const { prisma, onStatement, listeners } = observedClient(new PrismaPg(pools[0]!));
     const replicas = pools.slice(1).map((pool) => observedClient(new PrismaPg(pool), listeners).prisma);
+    [prisma, ...replicas].forEach((client, i) => directReads.set(client, directRead(pools[i]!, listeners)));
     let next = 0;
     return {
       target,

@@ -1,4 +1,4 @@
-import { GraphQLDirective, DirectiveLocation, GraphQLList, GraphQLNonNull, GraphQLString } from 'graphql';
+import { GraphQLDirective, DirectiveLocation, GraphQLList, GraphQLNonNull, GraphQLString, specifiedDirectives } from 'graphql';
 import { builder } from '../builder.js';
 import { prefetchReferences } from '../data/prefetch.js';
 import { synchronousNodeIds } from './node-ids.js';
@@ -23,5 +23,5 @@ export const requiresScopesDirective = new GraphQLDirective({
 });
 
 export const schema = prefetchReferences(
-  synchronousNodeIds(builder.toSchema({ directives: [requiresScopesDirective] }), builder.options.relay?.encodeGlobalID),
+  synchronousNodeIds(builder.toSchema({ directives: [...specifiedDirectives, requiresScopesDirective] }), builder.options.relay?.encodeGlobalID),
 );
