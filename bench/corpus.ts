@@ -213,6 +213,10 @@ export function corpus(ids: CorpusIds): CorpusEntry[] {
       name: 'facilities → appointments',
       query: '{ facilities(first: 10) { nodes { id appointments(first: 5, statuses: [SCHEDULED], orderBy: { field: SCHEDULED_START, direction: DESC }) { totalCount nodes { id } } } } }',
     },
+    {
+      name: 'facilities → appointments by status',
+      query: '{ facilities(first: 10) { nodes { id appointments(first: 5, orderBy: { field: STATUS, direction: DESC }) { nodes { id } } } } }',
+    },
     { name: 'providers', query: `{ providers(first: 20) { totalCount nodes { id firstName lastName roles individualNpi } ${page} } }` },
     { name: 'providers after', query: `query($after: String) { providers(first: 20, after: $after) { nodes { id } } }` },
     { name: 'providers search', query: '{ providers(first: 20, search: "son") { totalCount nodes { id } } }' },

@@ -12,8 +12,14 @@ export interface BenchQuery {
   variables(n: number): Record<string, unknown> | undefined;
   /** Path of the n-th request on the REST and limit peers. */
   path(n: number): string;
-  /** Nesting of lists (a single object by id counts as one level): the statements a data layer needs at least. */
-  listDepth: number;
+  /**
+   * Levels of the query that read rows: a list, an object by id, or a reference followed from a list
+   * (patients → appointments → provider is 3, as test/statements.test.ts counts). One statement per
+   * level is the least a data layer can send without joining levels.
+   */
+  levels: number;
+  /** Statements besides the data: authentication, and the PHI access record when patient data is returned. */
+  overhead: number;
 }
 
 export const patientPageSize = 100;
@@ -29,7 +35,8 @@ export function benchQueries(patientIds: readonly string[]): BenchQuery[] {
       graphql: 'query Q0 { me { app { id slug name } organization { id name } scopes } }',
       variables: () => undefined,
       path: () => '/me',
-      listDepth: 0,
+      levels: 0,
+      overhead: 1,
     },
     {
       id: 'Q1',
@@ -37,7 +44,8 @@ export function benchQueries(patientIds: readonly string[]): BenchQuery[] {
       graphql: 'query Q1($id: ID!) { patient(id: $id) { id firstName lastName dateOfBirth email } }',
       variables: (n) => ({ id: patientId(n) }),
       path: (n) => `/patients/${patientId(n)}`,
-      listDepth: 1,
+      levels: 1,
+      overhead: 2,
     },
     {
       id: 'Q2',
@@ -46,7 +54,8 @@ export function benchQueries(patientIds: readonly string[]): BenchQuery[] {
         appointments(first: ${appointmentsPerPatient}) { nodes { id scheduledStartDate status provider { id displayFirstName displayLastName } } } } } }`,
       variables: () => undefined,
       path: () => `/patients?first=${patientPageSize}&appointments=${appointmentsPerPatient}`,
-      listDepth: 2,
+      levels: 3,
+      overhead: 2,
     },
     {
       id: 'Q3',
@@ -55,7 +64,8 @@ export function benchQueries(patientIds: readonly string[]): BenchQuery[] {
         codingGroups { id status diagnoses { code description } lineItems { code description units charge } } } } }`,
       variables: () => undefined,
       path: () => `/bills?first=${billPageSize}`,
-      listDepth: 3,
+      levels: 3,
+      overhead: 2,
     },
   ];
 }

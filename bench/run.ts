@@ -9,7 +9,9 @@
  *
  * Environment: BENCH_DATABASE_URL (default postgresql://root@127.0.0.1:5432/clinicgraph_bench),
  * BENCH_DURATION seconds per measurement (8), BENCH_WARMUP seconds (2), BENCH_QUERIES (Q0,Q1,Q2,Q3),
- * BENCH_PEERS (a,b,c,d), BENCH_CONCURRENCY (1,10), BENCH_CPU_PROF=<dir> (V8 CPU profiles of peers a and b).
+ * BENCH_PEERS (a,b,c,d; e = clinicgraph before this issue's optimizations), BENCH_CONCURRENCY (1,10), BENCH_NODE_FLAGS (V8 flags of every peer, default
+ * --max-semi-space-size=64), BENCH_CPU_PROF=<dir> (V8 CPU profiles of peers a and b; summarize them with
+ * `npx tsx bench/profile.ts <file>`). Results: bench/results/<time>.md (and .raw.json, not committed).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -36,7 +38,7 @@ const cpuProfileDir = process.env.BENCH_CPU_PROF;
  */
 const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
 
-type PeerId = 'a' | 'b' | 'c' | 'd';
+type PeerId = 'a' | 'b' | 'c' | 'd' | 'e';
 interface PeerSpec {
   id: PeerId;
   name: string;
@@ -50,6 +52,8 @@ const peerSpecs: PeerSpec[] = [
   { id: 'b', name: 'clinicgraph, scope checks off', script: 'peers/clinicgraph.ts', env: { BENCH_SCOPE_CHECKS: 'off' }, protocol: 'graphql' },
   { id: 'c', name: 'REST, hand-written', script: 'peers/rest.ts', protocol: 'rest' },
   { id: 'd', name: 'limit: 1 statement', script: 'peers/limit.ts', protocol: 'rest' },
+  // Only with BENCH_PEERS naming it: clinicgraph without issue 5's optimizations, for a before/after.
+  { id: 'e', name: 'clinicgraph, no fast paths', script: 'peers/clinicgraph.ts', env: { BENCH_FAST_PATHS: 'off' }, protocol: 'graphql' },
 ];
 
 interface Peer extends PeerSpec {
@@ -269,6 +273,33 @@ function report(measurements: Measurement[], queries: BenchQuery[], peers: PeerS
       );
     }
   }
+  const targets: string[] = [];
+  const q2 = { a: find('Q2', 10, 'a'), c: find('Q2', 10, 'c') };
+  if (q2.a && q2.c) {
+    const ratio = q2.a.requestsPerSecond / q2.c.requestsPerSecond;
+    targets.push(
+      `Q2 at concurrency 10, clinicgraph/REST requests/s: ${ratio.toFixed(2)} (target ≥ 0.80): ${ratio >= 0.8 ? 'met' : `missed, ${(0.8 / ratio).toFixed(1)}× short`}.`,
+    );
+  }
+  const scopeCosts = queries.flatMap((query) =>
+    concurrencies.flatMap((c) => {
+      const [a, b] = [find(query.id, c, 'a'), find(query.id, c, 'b')];
+      return a && b ? [`${query.id}/c${c} ${(((a.cpuMsPerRequest - b.cpuMsPerRequest) / a.cpuMsPerRequest) * 100).toFixed(1)}%`] : [];
+    }),
+  );
+  if (scopeCosts.length) targets.push(`Scope checks, CPU per request a vs b (target ≤ 5%): ${scopeCosts.join(', ')} (negative: within noise).`);
+  const statements = queries.flatMap((query) => {
+    const a = find(query.id, concurrencies[0]!, 'a');
+    return a ? [`${query.id} ${(a.statementsPerRequest - query.overhead).toFixed(2)} data + ${query.overhead} (levels: ${query.levels})`] : [];
+  });
+  if (statements.length) targets.push(`SQL statements per request, clinicgraph (target: the query's levels): ${statements.join('; ')}.`);
+  const tails = queries.flatMap((query) =>
+    concurrencies.flatMap((c) => {
+      const a = find(query.id, c, 'a');
+      return a ? [`${query.id}/c${c} ${(a.p99 / a.p50).toFixed(1)}`] : [];
+    }),
+  );
+  if (tails.length) targets.push(`p99/p50, clinicgraph (target ≤ 3): ${tails.join(', ')}.`);
   return [
     `# clinicgraph benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
@@ -277,6 +308,8 @@ function report(measurements: Measurement[], queries: BenchQuery[], peers: PeerS
     ...lines,
     '',
     ...ratioLines,
+    '',
+    ...targets.map((line) => `- ${line}`),
     '',
     `Queries: ${queries.map((q) => `${q.id} ${q.title}`).join('; ')}.`,
     '',
@@ -295,6 +328,9 @@ async function main(): Promise<void> {
     [bench.organizationId],
   );
   const { rows: settings } = await client.query<{ random_page_cost: string }>('SHOW random_page_cost');
+  // Every Q1–Q3 request writes an access record (100 patient ids for Q2): the bench database's records
+  // are the bench's own, cleared so that each run inserts into the same, small table.
+  await client.query('TRUNCATE "PhiAccess"');
   await client.end();
   const queries = benchQueries(rows.map((row) => row.id)).filter((query) => onlyQueries.has(query.id));
   if (cpuProfileDir) await mkdir(cpuProfileDir, { recursive: true });
