@@ -758,7 +758,8 @@ class ClinicGenerator {
       type: InventoryChangeType;
       forceOpen: boolean;
     }
-    const perFacility = Math.max(20, Math.round(productCount / 2));
+    // About one change per product per facility: a 10,000-patient clinic gets thousands, a demo clinic dozens.
+    const perFacility = Math.max(20, productCount);
     const windowStartMs = this.nowMs - daysOfHistory * dayMs;
     const planned: PlannedChange[] = [];
     for (const facility of this.facilities) {
