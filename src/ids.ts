@@ -37,7 +37,7 @@ const bodyLength = 20;
 const idPattern = /^([a-z]{3})_([0-9a-z]{20})$/;
 
 /** Random id body: 20 characters of Crockford-style base32, 100 bits. */
-export function randomIdBody(bytes: Uint8Array = randomBytes(bodyLength)): string {
+function randomIdBody(bytes: Uint8Array = randomBytes(bodyLength)): string {
   let body = '';
   for (let i = 0; i < bodyLength; i++) body += alphabet[(bytes[i] ?? 0) & 31];
   return body;

@@ -71,10 +71,6 @@ export type GuardedTypeName = (typeof scopeTable)[number]['guards'][number];
 export const allScopes: readonly Scope[] = scopeTable.map((entry) => entry.id);
 const assignable = new Set<string>([...allScopes, ...scopeAliases.map((a) => a.alias)]);
 
-export function isScope(value: string): value is Scope {
-  return (allScopes as readonly string[]).includes(value);
-}
-
 /** Scopes an app may declare, a clinic grant or a key hold: the table plus its aliases. */
 export function isAssignableScope(value: string): value is Scope | ScopeAlias {
   return assignable.has(value);
