@@ -32,6 +32,11 @@ function missingScopes(failure: AuthFailure): Scope[] {
   }
 }
 
+/** The error of a field the caller's scopes do not reach: it names every missing scope. */
+export function insufficientScope(required: Scope[]) {
+  return clientError('FORBIDDEN', insufficientScopeMessage(required), { details: { requiredScopes: required } });
+}
+
 export const builder = new SchemaBuilder<{
   Context: RequestContext;
   AuthScopes: Record<Scope, boolean>;
@@ -59,12 +64,12 @@ export const builder = new SchemaBuilder<{
     // Effective scopes are known once per request; each rule is a plain boolean, evaluated once and cached.
     authScopes: (context) =>
       Object.fromEntries(allScopes.map((scope) => [scope, context.caller.scopes.has(scope)])) as Record<Scope, boolean>,
-    // Types check their scope wherever they are reached (a nested relation, node, nodes), not only on root fields.
-    runScopesOnType: true,
-    unauthorizedError: (_parent, _context, _info, result) => {
-      const required = missingScopes(result.failure);
-      return clientError('FORBIDDEN', insufficientScopeMessage(required), { details: { requiredScopes: required } });
-    },
+    // A type's scope is checked on every field that reaches it (a root field, a relation, a list), before
+    // anything loads, and by `node`/`nodes` as they load; `assertTypesGuarded` (src/schema/guards.ts)
+    // refuses to build a schema with a field that reaches a guarded type without its rule. Not per object
+    // in isTypeOf: the compiled executor (src/execution.ts) calls isTypeOf without the request's context.
+    runScopesOnType: false,
+    unauthorizedError: (_parent, _context, _info, result) => insufficientScope(missingScopes(result.failure)),
   },
   relay: {
     clientMutationId: 'omit',
@@ -94,19 +99,38 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-/** Scope rule, description line and directive for a guarded type, all read from the scope table. */
+/**
+ * Description line and directive for a guarded type, read from the scope table. The rule itself sits on
+ * the fields that reach the type (`fieldGuard`), so it runs once per field, not once per returned object.
+ */
 export function typeGuard(type: GuardedTypeName, description: string) {
   const scope = scopeOfType[type];
   return {
-    authScopes: { [scope]: true } as Partial<Record<Scope, boolean>>,
     description: `${description}\n\n${scopeDescriptionLine(scope)}`,
     directives: { requiresScopes: { scopes: [scope] } },
   };
 }
 
-/** The same rule on a field that returns a guarded type, so the check runs before anything loads. */
+/**
+ * The rule and directive alone, for a field listing the parts of a row its scope already guards (a
+ * bill's coding groups): the check never refuses there, so the list keeps its non-null type.
+ */
+export function partGuard(type: GuardedTypeName) {
+  const scope = scopeOfType[type];
+  return {
+    authScopes: { [scope]: true } as Partial<Record<Scope, boolean>>,
+    directives: { requiresScopes: { scopes: [scope] } },
+  };
+}
+
+/** The rule, description line and directive on a field that returns a guarded type: checked before anything loads. */
 export function fieldGuard(type: GuardedTypeName, description: string) {
-  return { ...typeGuard(type, description), nullable: true as const };
+  const scope = scopeOfType[type];
+  return {
+    ...typeGuard(type, description),
+    authScopes: { [scope]: true } as Partial<Record<Scope, boolean>>,
+    nullable: true as const,
+  };
 }
 
 builder.queryType({ description: 'The clinic graph, as the calling app may read it in the organization named by X-Organization-Id.' });

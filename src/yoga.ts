@@ -11,6 +11,7 @@ import { createHardening, type HardeningOptions } from './http/hardening.js';
 import { usePhiAudit } from './audit/phi-audit.js';
 import { ScopeUsageRecorder } from './audit/scope-usage.js';
 import { useScopedIntrospection } from './schema/visibility.js';
+import { useCompiledExecution } from './execution.js';
 
 export interface AppOptions {
   db: Database;
@@ -44,17 +45,19 @@ function withTraceId(result: ExecutionResult, traceId: string): ExecutionResult 
   if (!result.errors?.length) return result;
   return {
     ...result,
-    errors: result.errors.map(
-      (error) =>
-        new GraphQLError(error.message, {
-          nodes: error.nodes,
-          source: error.source,
-          positions: error.positions,
-          path: error.path,
-          originalError: error.originalError,
-          extensions: { ...error.extensions, traceId },
-        }),
-    ),
+    errors: result.errors.map((error) => {
+      const traced = new GraphQLError(error.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        originalError: error.originalError,
+        extensions: { ...error.extensions, traceId },
+      });
+      // The compiled executor reports locations without the AST nodes they came from.
+      if (!traced.locations && error.locations) (traced as { locations?: GraphQLError['locations'] }).locations = error.locations;
+      return traced;
+    }),
   };
 }
 
@@ -91,7 +94,13 @@ export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, sc
     },
     // GraphiQL with its scripts and styles inline (no CDN), loaded on the first page view only.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
-    plugins: [useTraceId(), ...hardening.plugins, useScopedIntrospection(), usePhiAudit({ prisma: db.prisma, schema: served, scopeUsage })],
+    plugins: [
+      useTraceId(),
+      ...hardening.plugins,
+      useCompiledExecution(),
+      useScopedIntrospection(),
+      usePhiAudit({ prisma: db.prisma, schema: served, scopeUsage }),
+    ],
     context: async ({ request }): Promise<RequestContext> => {
       // Authenticated (and rate limited) once, before parsing, by the request guard (src/http/guard.ts).
       const caller = hardening.callerOf(request) ?? (await authenticate(db.prisma, request.headers));

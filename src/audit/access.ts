@@ -1,6 +1,12 @@
 import {
+  defaultFieldResolver,
+  getDirectiveValues,
   getNamedType,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
   isAbstractType,
+  isListType,
+  isNonNullType,
   isObjectType,
   Kind,
   type DocumentNode,
@@ -8,17 +14,20 @@ import {
   type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLFieldResolver,
+  type GraphQLNamedType,
   type GraphQLObjectType,
+  type GraphQLOutputType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  defaultFieldResolver,
 } from 'graphql';
 import { getDirective } from '@graphql-tools/utils';
+import { typeOfId } from '../ids.js';
 import type { GuardedTypeName, Scope } from '../scopes.js';
 
 type ResponsePath = GraphQLResolveInfo['path'];
+type AnyField = GraphQLField<unknown, object>;
 type Row = Record<string, unknown>;
 
 /** The tables a patient-bearing row points at on its way to its patient. */
@@ -44,61 +53,157 @@ export type PatientBearingType = keyof typeof patientLinks;
 /** Rows whose own link is remembered, so their children resolve to a patient without a lookup. */
 const linkedTables = new Set<string>(['Bill', 'CodingGroup', 'LineItem', 'Claim']);
 
-interface FieldSpec {
-  /** Scopes this field exercises when it resolves: its own and its type's. */
+/** What a field that reaches guarded rows returns, known once per schema. */
+type Returned =
+  | { kind: 'leaf' }
+  | { kind: 'object' | 'list'; type: GraphQLNamedType }
+  | { kind: 'connection'; connection: GraphQLObjectType; edge: GraphQLObjectType; node: GraphQLNamedType };
+
+interface FieldPlan {
+  /** The scopes the field's rule requires (its own and, for a relation, its target's). */
   scopes: readonly Scope[];
-  /**
-   * Set on fields of patient-bearing types, the cursors of their edges (the row is the edge's node) and
-   * their connections' totals and page info (no row: a count names no patient, but it is recorded).
-   */
-  patient?: { type: PatientBearingType; row: 'source' | 'node' | 'none' };
+  returned: Returned;
+}
+
+/** A group of sibling fields one object type revealed at one place of the response. */
+interface Group {
+  /** Field names from the root to the object (aliases translated, list indices dropped). */
+  path: string[];
+  keys: Set<string>;
+}
+
+/** What rows of one type returned by one field execution add to the record, for this request. */
+interface RowPlan {
+  /** Patient-bearing type the rows are of, if they reveal any of its fields here. */
+  patient: PatientBearingType | undefined;
+  /** For each place the rows appear (under `nodes`, under `edges.node`, or the field itself): the field names read there. */
+  places: { relative: string[]; names: string[] }[];
+}
+
+interface Plan {
+  rows: Map<string, RowPlan>;
+  /** Fields of the connection (total, page info) and of its edges (cursor) that count as patient data. */
+  connection: { relative: string[]; names: string[] }[];
+  /** The edges' cursors name their rows. */
+  cursorNamesRows: boolean;
 }
 
 /**
  * What one request read: the scopes its data exercised, the patient-bearing rows it returned and the
- * response paths they were returned at. Filled by the resolver wrappers, one cheap call per field.
+ * fields it returned of them. Filled by a wrapper on every field that carries a scope rule (the fields
+ * that reach guarded rows: root fields, relations, lists, `node`), once per field execution with all the
+ * rows it returned, not once per field of every row; which fields each row resolves is read from the
+ * document (fragments, @skip and @include applied) and the caller's scopes.
  */
 export class AccessCollector {
   readonly scopes = new Set<Scope>();
-  /** `Table:id` of each row reference a returned row points at (a patient, or a parent to follow). */
-  private readonly references = new Set<string>();
+  /** Ids per table that returned rows point at (a patient, or a parent to follow). */
+  private readonly references = new Map<LinkTable, Set<string>>();
   /** Known links from returned rows: `Bill:bil_…` → `Patient:pat_…`. */
   private readonly links = new Map<string, string>();
-  private readonly seenRows = new WeakSet<object>();
-  /** Field sets per parent path object (all fields of one object share it), grouped by collapsed path. */
-  private readonly groupsByParent = new WeakMap<object, Set<string>>();
-  private readonly groups = new Map<string, { prefix: PathSegment[]; type: string; keys: Set<string> }>();
+  private readonly plans = new Map<FieldNode, Plan>();
+  private readonly groups = new Map<string, Group>();
+
+  constructor(private readonly granted: ReadonlySet<string>) {}
 
   get readPatientData(): boolean {
     return this.groups.size > 0;
   }
 
-  field(spec: FieldSpec, source: unknown, info: GraphQLResolveInfo): void {
-    for (const scope of spec.scopes) this.scopes.add(scope);
-    if (!spec.patient) return;
-    const row = (spec.patient.row === 'node' ? (source as { node?: unknown }).node : source) as Row | null | undefined;
-    if (spec.patient.row !== 'none' && row && typeof row === 'object' && !this.seenRows.has(row)) {
-      this.seenRows.add(row);
-      const link = patientLinks[spec.patient.type];
-      const target = `${link.table}:${String(row[link.column])}`;
-      this.references.add(target);
-      if (linkedTables.has(spec.patient.type)) this.links.set(`${spec.patient.type}:${String(row.id)}`, target);
-    }
-    const parent = info.path.prev;
-    if (!parent) return;
-    let keys = this.groupsByParent.get(parent);
-    if (!keys) {
-      const prefix = collapse(parent);
-      const id = `${prefix.map((s) => `${s.type}.${s.key}`).join('/')}|${info.parentType.name}`;
-      let group = this.groups.get(id);
-      if (!group) {
-        group = { prefix, type: info.parentType.name, keys: new Set() };
-        this.groups.set(id, group);
+  resolved(field: FieldPlan, value: unknown, info: GraphQLResolveInfo): void {
+    for (const scope of field.scopes) this.scopes.add(scope);
+    const returned = field.returned;
+    if (returned.kind === 'leaf' || value == null) return;
+    const node = info.fieldNodes[0]!;
+    let plan = this.plans.get(node);
+    if (!plan) this.plans.set(node, (plan = this.plan(returned, info)));
+    let rows: unknown[];
+    if (returned.kind === 'connection') {
+      const edges = (value as { edges?: { node?: unknown }[] }).edges ?? [];
+      rows = edges.map((edge) => edge.node);
+      if (plan.connection.length > 0) {
+        const base = fieldPath(info);
+        for (const place of plan.connection) this.reveal([...base, ...place.relative], place.names);
       }
-      keys = group.keys;
-      this.groupsByParent.set(parent, keys);
+    } else {
+      rows = returned.kind === 'list' ? (Array.isArray(value) ? value : []) : [value];
     }
-    keys.add(String(info.path.key));
+    let base: string[] | undefined;
+    for (const row of rows) {
+      if (!row || typeof row !== 'object' || row instanceof Error) continue;
+      const typeName = isAbstractType(returned.kind === 'connection' ? returned.node : returned.type)
+        ? (typeOfId(String((row as Row).id)) ?? '')
+        : (returned.kind === 'connection' ? returned.node : returned.type).name;
+      let rowPlan = plan.rows.get(typeName);
+      if (!rowPlan) plan.rows.set(typeName, (rowPlan = this.rowPlan(returned, typeName, info)));
+      if (!rowPlan.patient) continue;
+      if (rowPlan.places.length === 0 && !plan.cursorNamesRows) continue;
+      this.reference(rowPlan.patient, row as Row);
+      if (rowPlan.places.length === 0) continue;
+      base ??= fieldPath(info);
+      for (const place of rowPlan.places) this.reveal([...base, ...place.relative], place.names);
+    }
+  }
+
+  private reveal(path: string[], names: readonly string[]): void {
+    if (names.length === 0) return;
+    const id = path.join('.');
+    let group = this.groups.get(id);
+    if (!group) this.groups.set(id, (group = { path, keys: new Set() }));
+    for (const name of names) group.keys.add(name);
+  }
+
+  private reference(type: PatientBearingType, row: Row): void {
+    const link = patientLinks[type];
+    const target = String(row[link.column]);
+    let ids = this.references.get(link.table);
+    if (!ids) this.references.set(link.table, (ids = new Set()));
+    ids.add(target);
+    if (linkedTables.has(type)) this.links.set(`${type}:${String(row.id)}`, `${link.table}:${target}`);
+  }
+
+  /** Where, relative to the field, its rows and connection parts sit, and which of their fields are selected. */
+  private plan(returned: Exclude<Returned, { kind: 'leaf' }>, info: GraphQLResolveInfo): Plan {
+    const plan: Plan = { rows: new Map(), connection: [], cursorNamesRows: false };
+    if (returned.kind !== 'connection' || !patientBearing(returned.node.name)) return plan;
+    const top = selections(info, info.fieldNodes, returned.connection);
+    const connectionNames = [...top.values()].filter((s) => s.name === 'totalCount' || s.name === 'pageInfo').map((s) => s.name);
+    if (connectionNames.length > 0) plan.connection.push({ relative: [], names: connectionNames });
+    for (const edges of top.values()) {
+      if (edges.name !== 'edges') continue;
+      const edgeFields = [...selections(info, edges.nodes, returned.edge).values()];
+      if (edgeFields.some((s) => s.name === 'cursor')) {
+        plan.connection.push({ relative: ['edges'], names: ['cursor'] });
+        plan.cursorNamesRows = true;
+      }
+    }
+    return plan;
+  }
+
+  /** The selected fields of rows of `typeName` the caller's scopes allow, at each place the rows appear. */
+  private rowPlan(returned: Exclude<Returned, { kind: 'leaf' }>, typeName: string, info: GraphQLResolveInfo): RowPlan {
+    const type = info.schema.getType(typeName);
+    for (const scope of (type && typeScopes.get(type)) ?? []) this.scopes.add(scope);
+    if (!type || !isObjectType(type) || !patientBearing(typeName)) return { patient: undefined, places: [] };
+    const sets: { relative: string[]; nodes: readonly FieldNode[] }[] = [];
+    if (returned.kind === 'connection') {
+      for (const part of selections(info, info.fieldNodes, returned.connection).values()) {
+        if (part.name === 'nodes') sets.push({ relative: ['nodes'], nodes: part.nodes });
+        if (part.name !== 'edges') continue;
+        for (const edgePart of selections(info, part.nodes, returned.edge).values()) {
+          if (edgePart.name === 'node') sets.push({ relative: ['edges', 'node'], nodes: edgePart.nodes });
+        }
+      }
+    } else {
+      sets.push({ relative: [], nodes: info.fieldNodes });
+    }
+    const places = sets.map(({ relative, nodes }) => ({
+      relative,
+      names: [...selections(info, nodes, type).values()]
+        .filter((s) => s.name !== '__typename' && (fieldScopes.get(type.getFields()[s.name] as AnyField) ?? []).every((scope) => this.granted.has(scope)))
+        .map((s) => s.name),
+    }));
+    return { patient: typeName, places: places.filter((place) => place.names.length > 0) };
   }
 
   /**
@@ -106,18 +211,21 @@ export class AccessCollector {
    * database must still say: a coding group reached by its id, without its bill.
    */
   patients(): { known: string[]; unresolved: Map<Exclude<LinkTable, 'Patient'>, string[]> } {
-    const known = new Set<string>();
+    const known = new Set<string>(this.references.get('Patient'));
     const unresolved = new Map<Exclude<LinkTable, 'Patient'>, Set<string>>();
-    for (const reference of this.references) {
-      let current = reference;
-      for (let hops = 0; hops < 4 && !current.startsWith('Patient:'); hops++) {
-        const next = this.links.get(current);
-        if (!next) break;
-        current = next;
+    for (const [table, ids] of this.references) {
+      if (table === 'Patient') continue;
+      for (const id of ids) {
+        let current = `${table}:${id}`;
+        for (let hops = 0; hops < 4 && !current.startsWith('Patient:'); hops++) {
+          const next = this.links.get(current);
+          if (!next) break;
+          current = next;
+        }
+        const [at, atId] = splitReference(current);
+        if (at === 'Patient') known.add(atId);
+        else unresolved.set(at, (unresolved.get(at) ?? new Set()).add(atId));
       }
-      const [table, id] = splitReference(current);
-      if (table === 'Patient') known.add(id);
-      else unresolved.set(table, (unresolved.get(table) ?? new Set()).add(id));
     }
     return {
       known: [...known].sort(),
@@ -125,12 +233,11 @@ export class AccessCollector {
     };
   }
 
-  /** Response paths in field names (not aliases), list indices collapsed: `patients.nodes.firstName`. */
-  fieldPaths(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): string[] {
+  /** Field paths in field names (not aliases), list indices dropped: `patients.nodes.firstName`. */
+  fieldPaths(): string[] {
     const paths = new Set<string>();
-    const names = new FieldNames(schema, document, operation);
     for (const group of this.groups.values()) {
-      for (const key of group.keys) paths.add(names.of([...group.prefix, { key, type: group.type }]));
+      for (const key of group.keys) paths.add([...group.path, key].join('.'));
     }
     return [...paths].sort();
   }
@@ -141,75 +248,102 @@ function splitReference(reference: string): [LinkTable, string] {
   return [reference.slice(0, colon) as LinkTable, reference.slice(colon + 1)];
 }
 
-interface PathSegment {
-  key: string;
-  type: string;
+/** Response keys of a path, list indices dropped. */
+function responseKeys(path: ResponsePath | undefined): string[] {
+  const keys: string[] = [];
+  for (let at = path; at; at = at.prev) if (typeof at.key === 'string') keys.push(at.key);
+  return keys.reverse();
 }
 
-function collapse(path: ResponsePath | undefined): PathSegment[] {
-  const segments: PathSegment[] = [];
-  for (let at = path; at; at = at.prev) {
-    if (typeof at.key === 'string') segments.push({ key: at.key, type: at.typename ?? '' });
+const namesByPath = new WeakMap<OperationDefinitionNode, Map<string, string[]>>();
+
+/**
+ * The field names along the path of the executing field. Response keys may be aliases, so the path is
+ * walked down the operation: each key is found among the fields the selections hold at that point,
+ * fragments included (a fragment on a type the object may be counts: the path carries no types).
+ * Cached per operation and path.
+ */
+function fieldPath(info: GraphQLResolveInfo): string[] {
+  let byPath = namesByPath.get(info.operation);
+  if (!byPath) namesByPath.set(info.operation, (byPath = new Map()));
+  const keys = responseKeys(info.path);
+  const id = keys.join('.');
+  let names = byPath.get(id);
+  if (names) return names;
+  names = [];
+  let sets: readonly SelectionSetNode[] = [info.operation.selectionSet];
+  for (const key of keys) {
+    const matches: FieldNode[] = [];
+    const visit = (set: SelectionSetNode, visited: Set<string>) => {
+      for (const selection of set.selections) {
+        if (selection.kind === Kind.FIELD) {
+          if ((selection.alias?.value ?? selection.name.value) === key) matches.push(selection);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          visit(selection.selectionSet, visited);
+        } else if (!visited.has(selection.name.value)) {
+          visited.add(selection.name.value);
+          const fragment = info.fragments[selection.name.value];
+          if (fragment) visit(fragment.selectionSet, visited);
+        }
+      }
+    };
+    for (const set of sets) visit(set, new Set());
+    names.push(matches[0]?.name.value ?? key);
+    sets = matches.flatMap((match) => (match.selectionSet ? [match.selectionSet] : []));
   }
-  return segments.reverse();
+  // The executing field itself is known exactly, whatever its alias.
+  if (names.length > 0) names[names.length - 1] = info.fieldName;
+  byPath.set(id, names);
+  return names;
 }
 
-/** Translates response keys (which aliases may rename) into the schema's field names, by the document. */
-class FieldNames {
-  private readonly fragments = new Map<string, FragmentDefinitionNode>();
+interface Selected {
+  name: string;
+  nodes: FieldNode[];
+}
 
-  constructor(
-    private readonly schema: GraphQLSchema,
-    document: DocumentNode,
-    private readonly operation: OperationDefinitionNode,
-  ) {
-    for (const definition of document.definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(definition.name.value, definition);
-    }
-  }
-
-  of(segments: PathSegment[]): string {
-    let selectionSets: SelectionSetNode[] = [this.operation.selectionSet];
-    const names: string[] = [];
-    for (const segment of segments) {
-      const matches: FieldNode[] = [];
-      for (const set of selectionSets) this.collect(set, segment, matches, new Set());
-      names.push(matches[0]?.name.value ?? segment.key);
-      selectionSets = matches.flatMap((field) => (field.selectionSet ? [field.selectionSet] : []));
-    }
-    return names.join('.');
-  }
-
-  private collect(set: SelectionSetNode, segment: PathSegment, out: FieldNode[], visited: Set<string>): void {
-    for (const selection of set.selections) {
+/**
+ * The fields selected on an object of `type` under `fieldNodes`, by response key, as graphql-js collects
+ * them: fragments whose type condition applies, @skip and @include with the request's variables.
+ */
+function selections(info: GraphQLResolveInfo, fieldNodes: readonly FieldNode[], type: GraphQLNamedType): Map<string, Selected> {
+  const out = new Map<string, Selected>();
+  const visited = new Set<string>();
+  const included = (node: { directives?: readonly unknown[] } & Parameters<typeof getDirectiveValues>[1]) =>
+    !node.directives?.length ||
+    (getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.if !== true &&
+      getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false);
+  const applies = (condition: string | undefined) => {
+    if (!condition || condition === type.name) return true;
+    const conditionType = info.schema.getType(condition);
+    return Boolean(conditionType && isAbstractType(conditionType) && isObjectType(type) && info.schema.isSubType(conditionType, type));
+  };
+  const walk = (set: SelectionSetNode | undefined) => {
+    for (const selection of set?.selections ?? []) {
+      if (!included(selection)) continue;
       if (selection.kind === Kind.FIELD) {
-        if ((selection.alias?.value ?? selection.name.value) === segment.key) out.push(selection);
+        const key = selection.alias?.value ?? selection.name.value;
+        const entry = out.get(key);
+        if (entry) entry.nodes.push(selection);
+        else out.set(key, { name: selection.name.value, nodes: [selection] });
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (this.applies(selection.typeCondition?.name.value, segment.type)) this.collect(selection.selectionSet, segment, out, visited);
-      } else {
-        const fragment = this.fragments.get(selection.name.value);
-        if (!fragment || visited.has(fragment.name.value)) continue;
-        visited.add(fragment.name.value);
-        if (this.applies(fragment.typeCondition.name.value, segment.type)) this.collect(fragment.selectionSet, segment, out, visited);
+        if (applies(selection.typeCondition?.name.value)) walk(selection.selectionSet);
+      } else if (!visited.has(selection.name.value)) {
+        visited.add(selection.name.value);
+        const fragment: FragmentDefinitionNode | undefined = info.fragments[selection.name.value];
+        if (fragment && applies(fragment.typeCondition.name.value)) walk(fragment.selectionSet);
       }
     }
-  }
-
-  private applies(condition: string | undefined, typeName: string): boolean {
-    if (!condition || condition === typeName) return true;
-    const conditionType = this.schema.getType(condition);
-    const objectType = this.schema.getType(typeName);
-    return Boolean(
-      conditionType && isAbstractType(conditionType) && objectType && isObjectType(objectType) && this.schema.isSubType(conditionType, objectType),
-    );
-  }
+  };
+  for (const node of fieldNodes) walk(node.selectionSet);
+  return out;
 }
 
 /** The per-request collector, keyed by the request's context object. */
 const collectors = new WeakMap<object, AccessCollector>();
 
-export function startCollecting(context: object): AccessCollector {
-  const collector = new AccessCollector();
+export function startCollecting(context: object, granted: ReadonlySet<string>): AccessCollector {
+  const collector = new AccessCollector(granted);
   collectors.set(context, collector);
   return collector;
 }
@@ -222,50 +356,55 @@ function scopesOf(schema: GraphQLSchema, node: Parameters<typeof getDirective>[1
   return (getDirective(schema, node, 'requiresScopes')?.[0]?.scopes ?? []) as Scope[];
 }
 
+/** Scopes each field's rule requires, and each guarded type's, read once from the schema's directives. */
+const fieldScopes = new WeakMap<AnyField, readonly Scope[]>();
+const typeScopes = new WeakMap<GraphQLNamedType, readonly Scope[]>();
+
 function patientBearing(name: string | undefined): name is PatientBearingType {
   return name !== undefined && Object.hasOwn(patientLinks, name);
 }
 
-function nodeTypeName(type: GraphQLObjectType | undefined): string | undefined {
-  const node = type?.getFields().node;
-  return node ? getNamedType(node.type).name : undefined;
-}
+const unwrap = (type: GraphQLOutputType): GraphQLOutputType => (isNonNullType(type) ? type.ofType : type);
 
-/**
- * What a field reveals of patient-bearing rows: fields of those types; the cursor of their edges; the
- * total and page info of their connections.
- */
-function patientTypeOf(type: GraphQLObjectType, field: GraphQLField<unknown, unknown>): FieldSpec['patient'] {
-  if (patientBearing(type.name)) return { type: type.name, row: 'source' };
-  const fields = type.getFields();
-  const edgeNode = nodeTypeName(type);
-  if (field.name === 'cursor' && patientBearing(edgeNode)) return { type: edgeNode, row: 'node' };
-  const edgeType = fields.edges && getNamedType(fields.edges.type);
-  const connectionNode = edgeType && isObjectType(edgeType) ? nodeTypeName(edgeType) : undefined;
-  if ((field.name === 'totalCount' || field.name === 'pageInfo') && fields.pageInfo && patientBearing(connectionNode)) {
-    return { type: connectionNode, row: 'none' };
+function returnedBy(field: AnyField): Returned {
+  const type = unwrap(field.type);
+  if (isListType(type)) {
+    const item = getNamedType(type);
+    return isObjectType(item) || isAbstractType(item) ? { kind: 'list', type: item } : { kind: 'leaf' };
   }
-  return undefined;
+  if (isAbstractType(type)) return { kind: 'object', type };
+  if (!isObjectType(type)) return { kind: 'leaf' };
+  const edges = type.getFields().edges;
+  const edge = edges && getNamedType(edges.type);
+  const node = edge && isObjectType(edge) ? edge.getFields().node : undefined;
+  if (edge && isObjectType(edge) && node && type.getFields().pageInfo) {
+    return { kind: 'connection', connection: type, edge, node: getNamedType(node.type) };
+  }
+  return { kind: 'object', type };
 }
 
 const instrumented = new WeakSet<GraphQLSchema>();
 
 /**
- * Wraps the resolvers of guarded and patient-bearing fields, once per schema, so that each field that
- * resolves (scope checks passed, no error) tells the request's collector what it returned. Outside a
- * collected request the wrapper only forwards the call.
+ * Wraps, once per schema, the resolver of every field that carries a scope rule: when it resolves (its
+ * rule passed, no error), the request's collector learns its scopes and the rows it returned. Every
+ * field that reaches guarded rows carries its rule (src/schema/guards.ts), so every returned guarded
+ * row passes through one of these wrappers. Outside a collected request the wrapper only forwards.
  */
 export function instrumentSchema(schema: GraphQLSchema): void {
   if (instrumented.has(schema)) return;
   instrumented.add(schema);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    const typeScopes = scopesOf(schema, type);
-    for (const field of Object.values(type.getFields())) {
-      const scopes = [...new Set([...typeScopes, ...scopesOf(schema, field)])];
-      const patient = patientTypeOf(type, field);
-      if (scopes.length === 0 && !patient) continue;
-      field.resolve = recording(field.resolve ?? defaultFieldResolver, { scopes, patient });
+    typeScopes.set(type, scopesOf(schema, type));
+    for (const field of Object.values(type.getFields()) as AnyField[]) {
+      const scopes = scopesOf(schema, field);
+      fieldScopes.set(field, scopes);
+      const returned = returnedBy(field);
+      // `node` and `nodes` carry no rule (the interface has no scope): each row's type is checked as it loads.
+      const abstract = returned.kind !== 'leaf' && returned.kind !== 'connection' && isAbstractType(returned.type);
+      if (scopes.length === 0 && !abstract) continue;
+      field.resolve = recording(field.resolve ?? defaultFieldResolver, { scopes, returned });
     }
   }
 }
@@ -274,18 +413,18 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-function recording(resolve: GraphQLFieldResolver<unknown, object>, spec: FieldSpec): GraphQLFieldResolver<unknown, object> {
+function recording(resolve: GraphQLFieldResolver<unknown, object>, plan: FieldPlan): GraphQLFieldResolver<unknown, object> {
   return (source, args, context, info) => {
     const result: unknown = resolve(source, args, context, info);
     const collector = collectors.get(context);
     if (!collector) return result;
     if (isPromiseLike(result)) {
       return result.then((value: unknown) => {
-        if (!(value instanceof Error)) collector.field(spec, source, info);
+        if (!(value instanceof Error)) collector.resolved(plan, value, info);
         return value;
       });
     }
-    if (!(result instanceof Error)) collector.field(spec, source, info);
+    if (!(result instanceof Error)) collector.resolved(plan, result, info);
     return result;
   };
 }

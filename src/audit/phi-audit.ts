@@ -86,7 +86,7 @@ export function usePhiAudit({ prisma, schema, scopeUsage }: PhiAuditOptions): Pl
   return {
     onExecute({ args }) {
       const context = args.contextValue;
-      const collector = startCollecting(context);
+      const collector = startCollecting(context, context.caller.scopes);
       return {
         async onExecuteDone({ result, setResult }) {
           stopCollecting(context);
@@ -103,7 +103,7 @@ export function usePhiAudit({ prisma, schema, scopeUsage }: PhiAuditOptions): Pl
                 operationName: operation?.name?.value ?? args.operationName ?? null,
                 documentHash: documentHash(typeof query === 'string' ? query : print(args.document)),
                 traceId: context.traceId,
-                fieldPaths: operation ? collector.fieldPaths(args.schema, args.document, operation) : [],
+                fieldPaths: collector.fieldPaths(),
                 patients: collector.patients(),
               });
             } catch (error) {

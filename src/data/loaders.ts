@@ -39,6 +39,13 @@ export interface ListQuery {
 
 type Parented<Row> = Row & { __parent: string };
 
+/**
+ * Every column, or only these (names from Prisma's own column lists, never from a request). Rows read
+ * with fewer columns are not primed into the by-id cache: a reference to one must read the whole row.
+ */
+const selectList = (columns: readonly string[] | null) =>
+  columns ? Prisma.raw(columns.map((name) => `t."${name}"`).join(', ')) : Prisma.raw('t.*');
+
 function groupBy<Row extends { __parent: string }>(keys: readonly string[], rows: Row[]): Row[][] {
   const groups = new Map<string, Row[]>(keys.map((k) => [k, []]));
   for (const row of rows) groups.get(row.__parent)?.push(row);
@@ -125,16 +132,16 @@ export class Loaders {
     }).load(parentId);
   }
 
-  /** One page of a root list. */
-  async page<T extends Table>(name: T, list: ListQuery, request: PageRequest): Promise<Page<Rows[T]>> {
+  /** One page of a root list; `columns` (null: all) as `columnsFor` chose them for the query. */
+  async page<T extends Table>(name: T, list: ListQuery, request: PageRequest, columns: readonly string[] | null = null): Promise<Page<Rows[T]>> {
     const order = withTiebreaker(list.order);
     const conditions = [whereSql(this.organizationId, list.conditions)];
     if (request.cursor) conditions.push(keysetSql(name, this.organizationId, order, request.cursor, request.backward));
     const rows = await this.query<Rows[T]>(
-      Prisma.sql`SELECT t.* FROM ${table(name)} t WHERE ${Prisma.join(conditions, ' AND ')}
+      Prisma.sql`SELECT ${selectList(columns)} FROM ${table(name)} t WHERE ${Prisma.join(conditions, ' AND ')}
         ORDER BY ${orderSql(order, request.backward)} LIMIT ${request.limit + 1}`,
     );
-    this.prime(name, rows);
+    if (!columns) this.prime(name, rows);
     return toPage(rows, request);
   }
 
@@ -155,9 +162,10 @@ export class Loaders {
     parentId: string,
     list: ListQuery,
     request: PageRequest,
+    columns: readonly string[] | null = null,
   ): Promise<Page<Rows[T]>> {
     const order = withTiebreaker(list.order);
-    const key = `pageOf:${name}:${parentColumn}:${JSON.stringify([list, request])}`;
+    const key = `pageOf:${name}:${parentColumn}:${JSON.stringify([list, request, columns])}`;
     return this.loader<Page<Rows[T]>>(key, async (ids) => {
       const conditions = [
         whereSql(this.organizationId, list.conditions),
@@ -167,12 +175,12 @@ export class Loaders {
       const rows = await this.query<Parented<Rows[T]>>(
         Prisma.sql`SELECT page.* FROM unnest(ARRAY[${Prisma.join(ids)}]::text[]) AS parent(id)
           CROSS JOIN LATERAL (
-            SELECT t.*, parent.id AS "__parent" FROM ${table(name)} t
+            SELECT ${selectList(columns)}, parent.id AS "__parent" FROM ${table(name)} t
             WHERE ${Prisma.join(conditions, ' AND ')}
             ORDER BY ${orderSql(order, request.backward)} LIMIT ${request.limit + 1}
           ) page`,
       );
-      this.prime(name, rows);
+      if (!columns) this.prime(name, rows);
       return groupBy(ids, rows).map((group) => toPage(group, request));
     }).load(parentId);
   }

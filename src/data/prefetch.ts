@@ -21,6 +21,8 @@ import type { Table } from './sql.js';
 export interface ReferenceExtension {
   table: Table & GuardedTypeName;
   foreignKey: (row: never) => string | null | undefined;
+  /** The column `foreignKey` reads, so a list reads it when the reference is selected (src/data/columns.ts). */
+  column: string;
 }
 export const referenceExtension = 'clinicgraphReference';
 
@@ -40,7 +42,7 @@ function referencesOf(type: GraphQLObjectType): Map<string, Reference> {
 const unwrap = (type: GraphQLOutputType): GraphQLOutputType => (isNonNullType(type) ? type.ofType : type);
 
 /** The rows a field returns: a list's items, or a connection's nodes. */
-type Shape = { kind: 'list' } | { kind: 'connection' };
+export type Shape = { kind: 'list' } | { kind: 'connection' };
 
 function listedType(field: GraphQLField<unknown, unknown>): { shape: Shape; type: GraphQLObjectType } | null {
   const type = unwrap(field.type);
@@ -70,7 +72,7 @@ function fieldNames(selectionSet: SelectionSetNode | undefined, info: GraphQLRes
 }
 
 /** The fields selected on the rows: under `nodes` and `edges { node }` of a connection, or directly on a list. */
-function rowSelections(info: GraphQLResolveInfo, shape: Shape): Map<string, FieldNode[]> {
+export function rowSelections(info: GraphQLResolveInfo, shape: Shape): Map<string, FieldNode[]> {
   const top = new Map<string, FieldNode[]>();
   for (const node of info.fieldNodes) fieldNames(node.selectionSet, info, top);
   if (shape.kind === 'list') return top;

@@ -101,12 +101,35 @@ export function directReadOf(client: PrismaClient): DirectRead | undefined {
   return directReads.get(client);
 }
 
+const digits = (text: string, from: number, to: number): number => {
+  let value = 0;
+  for (let i = from; i < to; i++) value = value * 10 + text.charCodeAt(i) - 48;
+  return value;
+};
+
+/**
+ * `2026-01-31 14:05:09.123` (PostgreSQL's text form of a timestamp) as the UTC instant it stores. Read
+ * digit by digit: a 500-row page carries 2,000 of these, and building an ISO string for Date to parse
+ * again cost twice as much. Any other form (more year digits, BC, infinity) takes Date's parser.
+ */
+export function parseUtcTimestamp(value: string): Date {
+  const fraction = value.length > 20 && value.charCodeAt(19) === 46;
+  if (value.length < 19 || value.charCodeAt(4) !== 45 || value.charCodeAt(10) !== 32 || (value.length > 19 && !fraction) || value.length > 26) {
+    return new Date(`${value.replace(' ', 'T')}Z`);
+  }
+  const year = digits(value, 0, 4);
+  // Date.UTC reads years 0–99 as 1900–1999.
+  if (year < 100) return new Date(`${value.replace(' ', 'T')}Z`);
+  const milliseconds = fraction ? Math.floor(digits(value, 20, value.length) / 10 ** (value.length - 23)) : 0;
+  return new Date(Date.UTC(year, digits(value, 5, 7) - 1, digits(value, 8, 10), digits(value, 11, 13), digits(value, 14, 16), digits(value, 17, 19), milliseconds));
+}
+
 /** Prisma's raw-result types for the column types clinic tables use; everything else as pg parses it. */
 const prismaLikeTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     switch (oid) {
       case 1114: // timestamp(3), stored in UTC
-        return (value: string) => new Date(`${value.replace(' ', 'T')}Z`);
+        return parseUtcTimestamp;
       case 1082: // date
         return (value: string) => new Date(`${value}T00:00:00.000Z`);
       case 20: // bigint (count(*))

@@ -88,7 +88,7 @@ builder.queryFields((t) => ({
       providerId: t.arg.id(),
       orderBy: t.arg({ type: AppointmentOrder }),
     },
-    resolve: (_root, args, context) =>
+    resolve: (_root, args, context, info) =>
       rootConnection(
         context,
         'Appointment',
@@ -101,6 +101,7 @@ builder.queryFields((t) => ({
           ),
         ),
         args,
+        info,
       ),
   }, AppointmentConnection),
   appointment: t.field({
@@ -126,7 +127,7 @@ for (const [parent, column, description] of [
         statuses: t.arg({ type: [AppointmentStatusEnum], description: 'Any of these statuses.' }),
         orderBy: t.arg({ type: AppointmentOrder }),
       },
-      resolve: (row, args, context) => childConnection(context, 'Appointment', column, row.id, appointmentList(args), args),
+      resolve: (row, args, context, info) => childConnection(context, 'Appointment', column, row.id, appointmentList(args), args, info),
     }, AppointmentConnection),
   );
 }

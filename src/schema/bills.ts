@@ -1,5 +1,5 @@
 import { BillingType } from '../generated/prisma/enums.js';
-import { builder, fieldGuard, typeGuard } from '../builder.js';
+import { builder, fieldGuard, partGuard, typeGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
 import { checkDateRange, given, parseId } from './arguments.js';
@@ -37,6 +37,7 @@ builder.node(BillRef, {
     billUnderProvider: t.field(referenceTo('Provider', ProviderRef, (bill: Rows['Bill']) => bill.billUnderProviderId, 'The provider the service is billed under.')),
     facility: t.field(referenceTo('Facility', FacilityRef, (bill: Rows['Bill']) => bill.facilityId, 'Where the service took place.')),
     codingGroups: t.field({
+      ...partGuard('CodingGroup'),
       type: [CodingGroupRef],
       description: 'The coded units of the encounter, in order.',
       resolve: (bill, _args, context) =>
@@ -55,12 +56,14 @@ builder.node(CodingGroupRef, {
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     bill: t.field(referenceTo('Bill', BillRef, (group: Rows['CodingGroup']) => group.billId, 'The bill this group belongs to.')),
     diagnoses: t.field({
+      ...partGuard('Diagnosis'),
       type: [DiagnosisRef],
       description: 'ICD-10-CM diagnoses, by position.',
       resolve: (group, _args, context) =>
         context.loaders.childrenOf('Diagnosis', 'codingGroupId', group.id, [{ column: 'position' }]),
     }),
     lineItems: t.field({
+      ...partGuard('LineItem'),
       type: [LineItemRef],
       description: 'Procedure and charge lines, by position.',
       resolve: (group, _args, context) =>
@@ -95,12 +98,14 @@ builder.node(LineItemRef, {
     balance: t.expose('balance', { type: 'Decimal', description: 'What is still owed on this line.' }),
     position: t.exposeInt('position'),
     modifiers: t.field({
+      ...partGuard('LineItemModifier'),
       type: [LineItemModifierRef],
       description: 'CPT/HCPCS modifiers, in order.',
       resolve: (line, _args, context) =>
         context.loaders.childrenOf('LineItemModifier', 'lineItemId', line.id, [{ column: 'position' }]),
     }),
     linkedDiagnoses: t.field({
+      ...partGuard('Diagnosis'),
       type: [DiagnosisRef],
       description: "The group's diagnoses this line is justified by, in pointer order.",
       resolve: (line, _args, context) => context.loaders.linkedDiagnoses(line.id),
@@ -147,7 +152,7 @@ builder.queryFields((t) => ({
       dateFrom: t.arg({ type: 'Date', description: 'Date of service on or after this day.' }),
       dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
     },
-    resolve: (_root, args, context) =>
+    resolve: (_root, args, context, info) =>
       rootConnection(
         context,
         'Bill',
@@ -159,6 +164,7 @@ builder.queryFields((t) => ({
           ),
         ),
         args,
+        info,
       ),
   }, BillConnection),
   bill: t.field({
@@ -177,6 +183,6 @@ builder.objectField(PatientRef, 'bills', (t) =>
       dateFrom: t.arg({ type: 'Date', description: 'Date of service on or after this day.' }),
       dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
     },
-    resolve: (patient, args, context) => childConnection(context, 'Bill', 'patientId', patient.id, billList(args), args),
+    resolve: (patient, args, context, info) => childConnection(context, 'Bill', 'patientId', patient.id, billList(args), args, info),
   }, BillConnection),
 );

@@ -1,5 +1,5 @@
 import { ClaimStatus } from '../generated/prisma/enums.js';
-import { builder, fieldGuard, typeGuard } from '../builder.js';
+import { builder, fieldGuard, partGuard, typeGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
 import { checkDateRange, given, parseId } from './arguments.js';
@@ -35,6 +35,7 @@ builder.node(ClaimRef, {
     renderingProvider: t.field(referenceTo('Provider', ProviderRef, (claim: Rows['Claim']) => claim.renderingProviderId, 'The provider who rendered the service.')),
     billingProvider: t.field(referenceTo('Provider', ProviderRef, (claim: Rows['Claim']) => claim.billingProviderId, 'The provider billing the service.')),
     insurance: t.field({
+      ...partGuard('ClaimInsurance'),
       type: [ClaimInsuranceRef],
       description: 'Coverage on this claim, primary first.',
       resolve: (claim, _args, context) =>
@@ -94,7 +95,7 @@ builder.queryFields((t) => ({
       dateFrom: t.arg({ type: 'Date', description: 'Date of service on or after this day.' }),
       dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
     },
-    resolve: (_root, args, context) =>
+    resolve: (_root, args, context, info) =>
       rootConnection(
         context,
         'Claim',
@@ -106,6 +107,7 @@ builder.queryFields((t) => ({
           ),
         ),
         args,
+        info,
       ),
   }, ClaimConnection),
   claim: t.field({
@@ -125,7 +127,7 @@ builder.objectField(PatientRef, 'claims', (t) =>
       dateFrom: t.arg({ type: 'Date', description: 'Date of service on or after this day.' }),
       dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
     },
-    resolve: (patient, args, context) => childConnection(context, 'Claim', 'patientId', patient.id, claimList(args), args),
+    resolve: (patient, args, context, info) => childConnection(context, 'Claim', 'patientId', patient.id, claimList(args), args, info),
   }, ClaimConnection),
 );
 

@@ -4,8 +4,10 @@ import { encodeCursor, pageRequest, type Page, type PageArgs } from '../data/pag
 import { withTiebreaker, type SortKey, type Table } from '../data/sql.js';
 import { referenceExtension, type ReferenceExtension } from '../data/prefetch.js';
 import type { ObjectRef } from '@pothos/core';
-import { builder, fieldGuard } from '../builder.js';
-import type { GuardedTypeName } from '../scopes.js';
+import { getNamedType, isObjectType, type GraphQLResolveInfo } from 'graphql';
+import { columnsFor } from '../data/columns.js';
+import { builder, fieldGuard, insufficientScope } from '../builder.js';
+import { scopeOfType, type GuardedTypeName } from '../scopes.js';
 
 type RequestContextTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;
 
@@ -46,11 +48,19 @@ function connectionOf<Row extends { id: string }>(page: Page<Row>, order: readon
   };
 }
 
+/** The node type of the connection a field returns, and the columns its rows must read for this query. */
+function columnsOfPage(table: Table, info: GraphQLResolveInfo): readonly string[] | null {
+  const connection = getNamedType(info.returnType);
+  const node = isObjectType(connection) ? connection.getFields().nodes : undefined;
+  const type = node && getNamedType(node.type);
+  return type && isObjectType(type) ? columnsFor(table, info, { kind: 'connection' }, type) : null;
+}
+
 /** A root list: one statement for the page, one more only if totalCount is selected. */
-export async function rootConnection<T extends Table>(context: RequestContext, table: T, list: ListQuery, args: PageArgs) {
+export async function rootConnection<T extends Table>(context: RequestContext, table: T, list: ListQuery, args: PageArgs, info: GraphQLResolveInfo) {
   const order = withTiebreaker(list.order);
   const request = pageRequest(args, order);
-  const page = await context.loaders.page(table, { ...list, order }, request);
+  const page = await context.loaders.page(table, { ...list, order }, request, columnsOfPage(table, info));
   return connectionOf(page as Page<Rows[T] & { id: string }>, order, () => context.loaders.count(table, list));
 }
 
@@ -62,10 +72,11 @@ export async function childConnection<T extends Table>(
   parentId: string,
   list: ListQuery,
   args: PageArgs,
+  info: GraphQLResolveInfo,
 ) {
   const order = withTiebreaker(list.order);
   const request = pageRequest(args, order);
-  const page = await context.loaders.pageOf(table, parentColumn, parentId, { ...list, order }, request);
+  const page = await context.loaders.pageOf(table, parentColumn, parentId, { ...list, order }, request, columnsOfPage(table, info));
   return connectionOf(page as Page<Rows[T] & { id: string }>, order, () =>
     context.loaders.countOf(table, parentColumn, parentId, list.conditions),
   );
@@ -86,14 +97,34 @@ export function enumOf<Value extends string>(name: string, values: Record<string
   });
 }
 
-/** `loadMany` for a node type: through the per-request, organization-filtered loader. */
-export function loadNodes<T extends Table>(table: T) {
-  return (ids: string[], context: RequestContext) => Promise.all(ids.map((id) => context.loaders.byId(table, id)));
+/**
+ * `loadMany` for a node type: through the per-request, organization-filtered loader. `node` and `nodes`
+ * return an interface, so no field rule names the type's scope: it is checked here, per type of id, and
+ * each id the caller may not read comes back as the error of its own entry (nothing is loaded for it).
+ */
+export function loadNodes<T extends Table & GuardedTypeName>(table: T) {
+  const scope = scopeOfType[table];
+  return (ids: string[], context: RequestContext): Promise<(Rows[T] | null)[]> => {
+    // An Error in place of a row: GraphQL completes it as that entry's error (a rejection would fail every entry).
+    if (!context.caller.scopes.has(scope)) return Promise.resolve(ids.map(() => insufficientScope([scope]) as unknown as Rows[T]));
+    return Promise.all(ids.map((id) => context.loaders.byId(table, id)));
+  };
 }
 
 /** One Connection and Edge type per node type, shared by every list of it (root or nested). */
 export function connectionType<Shape extends { id: string }>(ref: ObjectRef<RequestContextTypes, Shape>, name: string) {
   return builder.connectionObject({ type: ref, name: `${name}Connection` }, { name: `${name}Edge` });
+}
+
+/**
+ * The property a foreign-key accessor (`(appointment) => appointment.patientId`) reads, found by calling
+ * it once on a recording object: call sites keep a typed accessor, and lists still learn the column.
+ */
+function columnRead(foreignKey: (row: never) => unknown): string {
+  let read: string | undefined;
+  foreignKey(new Proxy({}, { get: (_target, property) => (read ??= String(property)) }) as never);
+  if (!read) throw new Error('A reference must read its foreign key from the row.');
+  return read;
 }
 
 /**
@@ -110,7 +141,7 @@ export function referenceTo<T extends Table & GuardedTypeName, Parent>(
   return {
     ...fieldGuard(table, description),
     type: ref,
-    extensions: { [referenceExtension]: { table, foreignKey } satisfies ReferenceExtension },
+    extensions: { [referenceExtension]: { table, foreignKey, column: columnRead(foreignKey) } satisfies ReferenceExtension },
     resolve: (parent: Parent, _args: object, context: RequestContext) => context.loaders.byId(table, foreignKey(parent)),
   };
 }

@@ -29,7 +29,7 @@ builder.queryFields((t) => ({
       search: t.arg.string({ description: 'Part of the name.' }),
       isVisible: t.arg.boolean(),
     },
-    resolve: (_root, args, context) =>
+    resolve: (_root, args, context, info) =>
       rootConnection(
         context,
         'Facility',
@@ -41,6 +41,7 @@ builder.queryFields((t) => ({
           order: [{ column: 'name' }],
         },
         args,
+        info,
       ),
   }, FacilityConnection),
   facility: t.field({

@@ -2,6 +2,7 @@ import { GraphQLDirective, DirectiveLocation, GraphQLList, GraphQLNonNull, Graph
 import { builder } from '../builder.js';
 import { prefetchReferences } from '../data/prefetch.js';
 import { synchronousNodeIds } from './node-ids.js';
+import { assertTypesGuarded } from './guards.js';
 import './scalars.js';
 import './connections.js';
 import './me.js';
@@ -23,5 +24,8 @@ export const requiresScopesDirective = new GraphQLDirective({
 });
 
 export const schema = prefetchReferences(
-  synchronousNodeIds(builder.toSchema({ directives: [...specifiedDirectives, requiresScopesDirective] }), builder.options.relay?.encodeGlobalID),
+  synchronousNodeIds(
+    assertTypesGuarded(builder.toSchema({ directives: [...specifiedDirectives, requiresScopesDirective] })),
+    builder.options.relay?.encodeGlobalID,
+  ),
 );

@@ -1,5 +1,5 @@
 import { InventoryChangeStatus, InventoryChangeType } from '../generated/prisma/enums.js';
-import { builder, fieldGuard, typeGuard } from '../builder.js';
+import { builder, fieldGuard, partGuard, typeGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId } from './arguments.js';
 import { childConnection, connectionType, enumOf, loadNodes, referenceTo, rootConnection } from './connections.js';
@@ -34,10 +34,11 @@ builder.node(InventoryChangeRef, {
     }),
     facility: t.field(referenceTo('Facility', FacilityRef, (change: Rows['InventoryChange']) => change.facilityId, 'Where the stock moved.')),
     items: t.connection({
+      ...partGuard('InventoryChangeItem'),
       type: InventoryChangeItemRef,
       description: 'The scanned or entered items, in the order recorded.',
-      resolve: (change, args, context) =>
-        childConnection(context, 'InventoryChangeItem', 'changeId', change.id, { conditions: [], order: [{ column: 'createdAt' }] }, args),
+      resolve: (change, args, context, info) =>
+        childConnection(context, 'InventoryChangeItem', 'changeId', change.id, { conditions: [], order: [{ column: 'createdAt' }] }, args, info),
     }, InventoryChangeItemConnection),
   }),
 });
@@ -86,7 +87,7 @@ builder.queryFields((t) => ({
       status: t.arg({ type: ChangeStatusEnum }),
       type: t.arg({ type: ChangeTypeEnum }),
     },
-    resolve: (_root, args, context) =>
+    resolve: (_root, args, context, info) =>
       rootConnection(
         context,
         'InventoryChange',
@@ -101,6 +102,7 @@ builder.queryFields((t) => ({
           order: [{ column: 'createdAt', descending: true }],
         },
         args,
+        info,
       ),
   }, InventoryChangeConnection),
   inventoryChange: t.field({
@@ -116,7 +118,7 @@ builder.queryFields((t) => ({
       facilityId: t.arg.id({ required: true }),
       productId: t.arg.id(),
     },
-    resolve: (_root, args, context) =>
+    resolve: (_root, args, context, info) =>
       rootConnection(
         context,
         'StockLevel',
@@ -128,6 +130,7 @@ builder.queryFields((t) => ({
           order: [{ column: 'productId' }],
         },
         args,
+        info,
       ),
   }, StockLevelConnection),
 }));

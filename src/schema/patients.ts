@@ -29,7 +29,7 @@ builder.queryFields((t) => ({
     ...fieldGuard('Patient', 'Patients, by last name then first name. `search` matches name, MRN, email or phone.'),
     type: PatientRef,
     args: { search: t.arg.string({ description: 'Part of a name, MRN, email or phone number.' }) },
-    resolve: (_root, args, context) =>
+    resolve: (_root, args, context, info) =>
       rootConnection(
         context,
         'Patient',
@@ -38,6 +38,7 @@ builder.queryFields((t) => ({
           order: [{ column: 'lastName' }, { column: 'firstName' }],
         },
         args,
+        info,
       ),
   }, PatientConnection),
   patient: t.field({

@@ -40,7 +40,7 @@ builder.queryFields((t) => ({
       type: t.arg({ type: ProductTypeEnum }),
       archived: t.arg.boolean({ description: 'true: only archived products; false: only active ones; omitted: both.' }),
     },
-    resolve: (_root, args, context) =>
+    resolve: (_root, args, context, info) =>
       rootConnection(
         context,
         'Product',
@@ -56,6 +56,7 @@ builder.queryFields((t) => ({
           order: [{ column: 'name' }],
         },
         args,
+        info,
       ),
   }, ProductConnection),
   product: t.field({

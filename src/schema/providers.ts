@@ -38,7 +38,7 @@ builder.queryFields((t) => ({
       role: t.arg.string({ description: 'Only providers holding this role, e.g. "Physician".' }),
       hidden: t.arg.boolean(),
     },
-    resolve: (_root, args, context) =>
+    resolve: (_root, args, context, info) =>
       rootConnection(
         context,
         'Provider',
@@ -53,6 +53,7 @@ builder.queryFields((t) => ({
           order: [{ column: 'lastName' }, { column: 'firstName' }],
         },
         args,
+        info,
       ),
   }, ProviderConnection),
   provider: t.field({

@@ -1,0 +1,66 @@
+import type { GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
+import { Prisma } from '../generated/prisma/client.js';
+import { patientLinks } from '../audit/access.js';
+import { referenceExtension, rowSelections, type ReferenceExtension, type Shape } from './prefetch.js';
+import type { Table } from './sql.js';
+
+/** Every column of each table the API reads, as Prisma's generated client lists them. */
+const tableColumns: Record<Table, ReadonlySet<string>> = {
+  Facility: new Set(Object.values(Prisma.FacilityScalarFieldEnum)),
+  Provider: new Set(Object.values(Prisma.ProviderScalarFieldEnum)),
+  Patient: new Set(Object.values(Prisma.PatientScalarFieldEnum)),
+  Appointment: new Set(Object.values(Prisma.AppointmentScalarFieldEnum)),
+  Bill: new Set(Object.values(Prisma.BillScalarFieldEnum)),
+  CodingGroup: new Set(Object.values(Prisma.CodingGroupScalarFieldEnum)),
+  Diagnosis: new Set(Object.values(Prisma.DiagnosisScalarFieldEnum)),
+  LineItem: new Set(Object.values(Prisma.LineItemScalarFieldEnum)),
+  LineItemModifier: new Set(Object.values(Prisma.LineItemModifierScalarFieldEnum)),
+  Claim: new Set(Object.values(Prisma.ClaimScalarFieldEnum)),
+  ClaimInsurance: new Set(Object.values(Prisma.ClaimInsuranceScalarFieldEnum)),
+  Product: new Set(Object.values(Prisma.ProductScalarFieldEnum)),
+  InventoryChange: new Set(Object.values(Prisma.InventoryChangeScalarFieldEnum)),
+  InventoryChangeItem: new Set(Object.values(Prisma.InventoryChangeItemScalarFieldEnum)),
+  StockLevel: new Set(Object.values(Prisma.StockLevelScalarFieldEnum)),
+};
+
+/**
+ * The columns a field reads from its row: the one it exposes, the foreign key it follows, or its id.
+ * Undefined when not known (a field computed from the row): the list then reads every column.
+ */
+function columnsOfField(type: GraphQLObjectType, name: string, table: Table): string[] | undefined {
+  if (name === '__typename' || name === 'id') return ['id'];
+  const field = type.getFields()[name];
+  if (!field) return [];
+  const exposed = field.extensions.pothosExposedField;
+  if (typeof exposed === 'string' && tableColumns[table].has(exposed)) return [exposed];
+  const reference = field.extensions[referenceExtension] as ReferenceExtension | undefined;
+  if (reference && tableColumns[table].has(reference.column)) return [reference.column];
+  return undefined;
+}
+
+const cache = new WeakMap<object, readonly string[] | null>();
+
+/**
+ * The columns a page of `table` must read for the fields the query selects on its rows, or null for
+ * all of them. A 500-row page of appointments selecting three fields parses five columns, not eleven
+ * (four of them timestamps). Always read: the id, and the column that leads to the row's patient (the
+ * access record names it). Fields under @skip/@include count as selected, so a variable never asks for
+ * a column that was not read. Rows read this way are partial: Loaders keeps them out of its by-id cache.
+ */
+export function columnsFor(table: Table, info: GraphQLResolveInfo, shape: Shape, type: GraphQLObjectType): readonly string[] | null {
+  const key = info.fieldNodes[0]!;
+  let columns = cache.get(key);
+  if (columns !== undefined) return columns;
+  const wanted = new Set<string>(['id']);
+  const link = (patientLinks as Partial<Record<string, { column: string }>>)[table];
+  if (link) wanted.add(link.column);
+  let known = true;
+  for (const name of rowSelections(info, shape).keys()) {
+    const read = columnsOfField(type, name, table);
+    if (!read) known = false;
+    else for (const column of read) wanted.add(column);
+  }
+  columns = known && wanted.size < tableColumns[table].size ? [...wanted] : null;
+  cache.set(key, columns);
+  return columns;
+}

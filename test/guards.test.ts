@@ -1,0 +1,33 @@
+import { GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { schema } from '../src/schema/index.js';
+import { assertTypesGuarded } from '../src/schema/guards.js';
+import { scopeOfType } from '../src/scopes.js';
+
+const rule = (scope: string) => ({ pothosOptions: { authScopes: { [scope]: true } } });
+
+function schemaWith(fields: (patient: GraphQLObjectType) => ConstructorParameters<typeof GraphQLObjectType>[0]['fields']) {
+  const patient = new GraphQLObjectType({ name: 'Patient', fields: { firstName: { type: GraphQLString } } });
+  return new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields: fields(patient) }) });
+}
+
+describe('every field that reaches a guarded type carries its scope rule', () => {
+  it("holds for clinicgraph's schema (it is checked as the schema is built)", () => {
+    expect(() => assertTypesGuarded(schema)).not.toThrow();
+  });
+
+  it('refuses a schema with a field that reaches a guarded type without its rule, naming the field', () => {
+    const unguarded = schemaWith((patient) => ({ patients: { type: new GraphQLNonNull(new GraphQLList(patient)) } }));
+    expect(() => assertTypesGuarded(unguarded)).toThrow(/Query\.patients reaches Patient without requiring read:patients/);
+  });
+
+  it('refuses a rule naming another scope', () => {
+    const wrong = schemaWith((patient) => ({ patient: { type: patient, extensions: rule(scopeOfType.Product) } }));
+    expect(() => assertTypesGuarded(wrong)).toThrow(/Query\.patient reaches Patient without requiring read:patients/);
+  });
+
+  it('accepts the rule of the type it reaches', () => {
+    const guarded = schemaWith((patient) => ({ patient: { type: patient, extensions: rule(scopeOfType.Patient) } }));
+    expect(() => assertTypesGuarded(guarded)).not.toThrow();
+  });
+});
