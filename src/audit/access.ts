@@ -128,19 +128,19 @@ export class AccessCollector {
     } else {
       rows = returned.kind === 'list' ? (Array.isArray(value) ? value : []) : [value];
     }
-    let base: string[] | undefined;
+    const rowType = returned.kind === 'connection' ? returned.node : returned.type;
+    const abstract = isAbstractType(rowType);
+    let revealed: Set<RowPlan> | undefined;
     for (const row of rows) {
       if (!row || typeof row !== 'object' || row instanceof Error) continue;
-      const typeName = isAbstractType(returned.kind === 'connection' ? returned.node : returned.type)
-        ? (typeOfId(String((row as Row).id)) ?? '')
-        : (returned.kind === 'connection' ? returned.node : returned.type).name;
+      const typeName = abstract ? (typeOfId(String((row as Row).id)) ?? '') : rowType.name;
       let rowPlan = plan.rows.get(typeName);
       if (!rowPlan) plan.rows.set(typeName, (rowPlan = this.rowPlan(returned, typeName, info)));
-      if (!rowPlan.patient) continue;
-      if (rowPlan.places.length === 0 && !plan.cursorNamesRows) continue;
+      if (!rowPlan.patient || (rowPlan.places.length === 0 && !plan.cursorNamesRows)) continue;
       this.reference(rowPlan.patient, row as Row);
-      if (rowPlan.places.length === 0) continue;
-      base ??= fieldPath(info);
+      if (rowPlan.places.length === 0 || revealed?.has(rowPlan)) continue;
+      (revealed ??= new Set()).add(rowPlan);
+      const base = fieldPath(info);
       for (const place of rowPlan.places) this.reveal([...base, ...place.relative], place.names);
     }
   }

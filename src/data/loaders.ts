@@ -108,8 +108,9 @@ export class Loaders {
   /** Reads the rows with these ids that this request has not read yet, all in one statement. */
   async preload(name: Table, ids: Iterable<string>): Promise<void> {
     const known = this.known.get(name);
-    const missing = [...new Set(ids)].filter((id) => !known?.has(id));
-    if (missing.length > 0) await this.byIdLoader(name).loadMany(missing);
+    const missing = new Set<string>();
+    for (const id of ids) if (!known?.has(id)) missing.add(id);
+    if (missing.size > 0) await this.byIdLoader(name).loadMany([...missing]);
   }
 
   private prime<T extends Table>(name: T, rows: Rows[T][]): void {

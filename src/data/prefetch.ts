@@ -84,11 +84,12 @@ export function rowSelections(info: GraphQLResolveInfo, shape: Shape): Map<strin
   return rows;
 }
 
-function rowsOf(result: unknown, shape: Shape): Record<string, unknown>[] {
+/** The rows a field returned: a list's items, or a connection's nodes. */
+function rowsOf(result: unknown, shape: Shape): readonly unknown[] {
   if (!result || typeof result !== 'object') return [];
-  if (shape.kind === 'list') return Array.isArray(result) ? result.filter(Boolean) : [];
-  const edges = (result as { edges?: { node?: Record<string, unknown> }[] }).edges ?? [];
-  return edges.flatMap((edge) => (edge?.node ? [edge.node] : []));
+  if (shape.kind === 'list') return Array.isArray(result) ? result : [];
+  const edges = (result as { edges?: { node?: unknown }[] }).edges ?? [];
+  return edges.map((edge) => edge?.node);
 }
 
 /**
@@ -133,7 +134,11 @@ export function prefetchReferences(schema: GraphQLSchema): GraphQLSchema {
           const rows = rowsOf(value, listed.shape);
           await Promise.all(
             references.map((reference) => {
-              const ids = rows.map((row) => reference.foreignKey(row as never)).filter((id): id is string => typeof id === 'string');
+              const ids: string[] = [];
+              for (const row of rows) {
+                const id = row && typeof row === 'object' ? reference.foreignKey(row as never) : undefined;
+                if (typeof id === 'string') ids.push(id);
+              }
               return context.loaders.preload(reference.table, ids).catch(() => undefined);
             }),
           );
