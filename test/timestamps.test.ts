@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUtcTimestamp } from '../src/db/database.js';
+import { isoInstant, parseUtcTimestamp } from '../src/db/database.js';
 
 /** PostgreSQL's text form of a timestamp, read as the UTC instant it stores, exactly as Date's own parser reads it. */
 describe('timestamps read from PostgreSQL', () => {
@@ -14,8 +14,10 @@ describe('timestamps read from PostgreSQL', () => {
     '1969-12-31 23:59:59.5',
     '0099-12-31 23:59:59.999',
   ])('%s', (text) => {
-    const parsed = parseUtcTimestamp(text);
-    expect(parsed.toISOString()).toBe(new Date(`${text.replace(' ', 'T')}Z`).toISOString());
+    const expected = new Date(`${text.replace(' ', 'T')}Z`).toISOString();
+    expect(parseUtcTimestamp(text).toISOString()).toBe(expected);
+    // As the API serves it, without a Date in between.
+    expect(isoInstant(text)).toBe(expected);
   });
 
   it('leaves forms it does not read digit by digit to Date (infinity, BC, five-digit years)', () => {

@@ -1,4 +1,5 @@
-import type { PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import { directQueryOf } from '../db/database.js';
 import { clientError } from '../errors.js';
 import { canonicalScopes, effectiveScopes, type Scope } from '../scopes.js';
 import { hashSecret, secretPattern } from './keys.js';
@@ -66,8 +67,8 @@ export async function authenticate(
     );
   }
 
-  // One statement: key, app and this clinic's active installation together.
-  const [key] = await prisma.$queryRaw<KeyLookup[]>`
+  // One statement: key, app and this clinic's active installation together, always on the primary.
+  const lookup = Prisma.sql`
     SELECT k."id" AS "keyId", k."prefix", k."scopes" AS "keyScopes", k."test", k."createdAt" AS "keyCreatedAt",
            k."expiresAt", k."revokedAt",
            a."id" AS "appId", a."slug", a."name" AS "appName", a."liveVersionId", a."declaredScopes",
@@ -78,6 +79,8 @@ export async function authenticate(
     LEFT JOIN "InstallationRecord" i ON i."appId" = a."id" AND i."organizationId" = ${organizationId} AND i."uninstalledAt" IS NULL
     LEFT JOIN "Organization" o ON o."id" = i."organizationId"
     WHERE k."secretHash" = ${hashSecret(secret)}`;
+  const direct = directQueryOf(prisma);
+  const [key] = direct ? await direct<KeyLookup>(lookup) : await prisma.$queryRaw<KeyLookup[]>(lookup);
   if (!key) throw unauthenticated('Invalid API key.');
   if (key.revokedAt && key.revokedAt <= now) throw unauthenticated('This API key has been revoked. Create a new key.');
   if (key.expiresAt && key.expiresAt <= now) throw unauthenticated('This API key has expired. Create a new key.');

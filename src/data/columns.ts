@@ -24,7 +24,8 @@ const tableColumns: Record<Table, ReadonlySet<string>> = {
 };
 
 /**
- * The columns a field reads from its row: the one it exposes, the foreign key it follows, or its id.
+ * The columns a field reads from its row: the one it exposes, the foreign key it follows, or, for a
+ * list of the row's children (a guarded field that is not a reference), its id.
  * Undefined when not known (a field computed from the row): the list then reads every column.
  */
 function columnsOfField(type: GraphQLObjectType, name: string, table: Table): string[] | undefined {
@@ -34,7 +35,9 @@ function columnsOfField(type: GraphQLObjectType, name: string, table: Table): st
   const exposed = field.extensions.pothosExposedField;
   if (typeof exposed === 'string' && tableColumns[table].has(exposed)) return [exposed];
   const reference = field.extensions[referenceExtension] as ReferenceExtension | undefined;
-  if (reference && tableColumns[table].has(reference.column)) return [reference.column];
+  if (reference) return tableColumns[table].has(reference.column) ? [reference.column] : undefined;
+  // A guarded field that is not a reference lists the row's children, which are found by the row's id.
+  if ((field.extensions.pothosOptions as { authScopes?: unknown } | undefined)?.authScopes) return ['id'];
   return undefined;
 }
 

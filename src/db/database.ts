@@ -85,10 +85,17 @@ function observedClient(adapter: SqlMigrationAwareDriverAdapterFactory, listener
   return { prisma: prisma as unknown as PrismaClient, onStatement, listeners };
 }
 
-/** A read statement run on the driver directly; rows carry the types Prisma's `$queryRaw` gives them. */
+/** A statement run on the driver directly. */
 export type DirectRead = <Row>(sql: Prisma.Sql) => Promise<Row[]>;
 
-const directReads = new WeakMap<PrismaClient, DirectRead>();
+interface Direct {
+  /** Clinic rows as the API serves them (`clinicRowTypes`). */
+  clinicRows: DirectRead;
+  /** Rows typed as Prisma's `$queryRaw` types them (Date, Decimal, BigInt): authentication, the audit record. */
+  query: DirectRead;
+}
+
+const directs = new WeakMap<PrismaClient, Direct>();
 
 /**
  * The direct read path of a client this module opened on PostgreSQL, if any. Prisma's raw-query path
@@ -98,7 +105,12 @@ const directReads = new WeakMap<PrismaClient, DirectRead>();
  * a test double) keeps `$queryRaw`.
  */
 export function directReadOf(client: PrismaClient): DirectRead | undefined {
-  return directReads.get(client);
+  return directs.get(client)?.clinicRows;
+}
+
+/** The same direct path with Prisma's raw-result types, for statements outside clinic data (a key lookup, an insert). */
+export function directQueryOf(client: PrismaClient): DirectRead | undefined {
+  return directs.get(client)?.query;
 }
 
 const digits = (text: string, from: number, to: number): number => {
@@ -142,7 +154,39 @@ const prismaLikeTypes = {
   }) as typeof pg.types.getTypeParser,
 };
 
-function directRead(pool: pg.Pool, listeners: ReadonlySet<StatementListener>): DirectRead {
+/**
+ * `2026-01-31 14:05:09.12` → `2026-01-31T14:05:09.120Z`, the form the DateTime scalar serves, by text
+ * alone: no Date is built to be printed again for each of a page's timestamps. Other forms (BC, more
+ * year digits) become a Date, which the scalar prints as well.
+ */
+export function isoInstant(value: string): string | Date {
+  if (value.length < 19 || value.length > 26 || value.charCodeAt(4) !== 45 || value.charCodeAt(10) !== 32) return parseUtcTimestamp(value);
+  if (value.length === 19) return `${value.slice(0, 10)}T${value.slice(11)}.000Z`;
+  if (value.charCodeAt(19) !== 46) return parseUtcTimestamp(value);
+  return `${value.slice(0, 10)}T${value.slice(11, 23).padEnd(23 - 11, '0')}Z`;
+}
+
+/**
+ * Clinic rows as the API serves them: instants as ISO-8601 text, dates as YYYY-MM-DD and amounts as
+ * the decimal text PostgreSQL sends (the scalars pass these through), counts as BigInt.
+ */
+const clinicRowTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    switch (oid) {
+      case 1114:
+        return isoInstant;
+      case 1082:
+      case 1700:
+        return (value: string) => value;
+      case 20:
+        return (value: string) => BigInt(value);
+      default:
+        return pg.types.getTypeParser(oid, format as 'text');
+    }
+  }) as typeof pg.types.getTypeParser,
+};
+
+function directRead(pool: pg.Pool, listeners: ReadonlySet<StatementListener>, types: typeof clinicRowTypes): DirectRead {
   return async <Row>(sql: Prisma.Sql) => {
     // Instants go as UTC text: pg would send local time with an offset, which a timestamp column ignores.
     const values = sql.values.map((value) => (value instanceof Date ? value.toISOString() : value));
@@ -150,7 +194,7 @@ function directRead(pool: pg.Pool, listeners: ReadonlySet<StatementListener>): D
       const params = JSON.stringify(values);
       for (const listener of listeners) listener(sql.text, params);
     }
-    const result = await pool.query({ text: sql.text, values, types: prismaLikeTypes });
+    const result = await pool.query({ text: sql.text, values, types });
     return result.rows as Row[];
   };
 }
@@ -211,7 +255,9 @@ export async function openDatabase(target: DatabaseTarget, options: PostgresOpti
     });
     const { prisma, onStatement, listeners } = observedClient(new PrismaPg(pools[0]!));
     const replicas = pools.slice(1).map((pool) => observedClient(new PrismaPg(pool), listeners).prisma);
-    [prisma, ...replicas].forEach((client, i) => directReads.set(client, directRead(pools[i]!, listeners)));
+    [prisma, ...replicas].forEach((client, i) =>
+      directs.set(client, { clinicRows: directRead(pools[i]!, listeners, clinicRowTypes), query: directRead(pools[i]!, listeners, prismaLikeTypes) }),
+    );
     let next = 0;
     return {
       target,

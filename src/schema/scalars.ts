@@ -4,6 +4,8 @@ import { builder } from '../builder.js';
 import { badUserInput } from '../errors.js';
 
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
+const isoInstantText = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const moneyText = /^-?\d+\.\d{2}$/;
 
 function parseDate(value: unknown): Date {
   if (typeof value !== 'string' || !datePattern.test(value)) {
@@ -35,14 +37,16 @@ builder.scalarType('Date', {
 
 builder.scalarType('DateTime', {
   description: 'An instant, ISO-8601 in UTC (e.g. "2026-01-31T14:00:00.000Z").',
-  serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString()),
+  // Rows read from PostgreSQL carry instants already as ISO text (src/db/database.ts, isoInstant).
+  serialize: (value) =>
+    typeof value === 'string' && isoInstantText.test(value) ? value : (value instanceof Date ? value : new Date(String(value))).toISOString(),
   parseValue: parseDateTime,
   parseLiteral: (ast) => parseDateTime(literal(ast)),
 });
 
 builder.scalarType('Decimal', {
   description: 'A money amount as a decimal string with two places (e.g. "150.00"), never a float.',
-  serialize: (value) => new Prisma.Decimal(value as string).toFixed(2),
+  serialize: (value) => (typeof value === 'string' && moneyText.test(value) ? value : new Prisma.Decimal(value as string).toFixed(2)),
   parseValue: (value) => {
     if (typeof value !== 'string' || !/^-?\d{1,10}(\.\d{1,2})?$/.test(value)) {
       throw badUserInput(`Amounts are decimal strings with at most two places (e.g. "150.00"); got ${JSON.stringify(value)?.slice(0, 40)}.`);
