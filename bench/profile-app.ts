@@ -3,12 +3,17 @@
  * sampled with node:inspector after a warm-up so start-up work stays out of it:
  *   npx tsx bench/profile-app.ts Q2 [requests=300] [concurrency=10]    → tmp/profile-Q2.cpuprofile
  * then: npx tsx bench/profile.ts tmp/profile-Q2.cpuprofile
+ * PROFILE=0 only measures CPU per request; SCOPE_CHECKS=off serves the schema of peer (b), to price the checks.
  */
 import { writeFile, mkdir } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
 import { createApp } from '../src/yoga.js';
+import { builder } from '../src/builder.js';
+import { prefetchReferences } from '../src/data/prefetch.js';
+import { requiresScopesDirective } from '../src/schema/index.js';
+import { synchronousNodeIds } from '../src/schema/node-ids.js';
 import { prepareBenchDatabase } from './database.js';
 import { benchQueries, type QueryId } from './queries.js';
 
@@ -22,7 +27,11 @@ const query = benchQueries(rows.map((r) => r.id)).find((q) => q.id === (id as Qu
 if (!query) throw new Error(`Unknown query ${id}`);
 
 const db = await openDatabase({ kind: 'postgres', url: bench.url }, { replicaUrls: [] });
-const app = createApp({ db, hardening: { rateLimit: { points: 1_000_000_000 }, logLevel: process.env.LOG_LEVEL ?? 'info', logDestination: { write: () => {} } } });
+const schema =
+  process.env.SCOPE_CHECKS === 'off'
+    ? prefetchReferences(synchronousNodeIds(builder.toSchema({ directives: [requiresScopesDirective], disableScopeAuth: true }), builder.options.relay?.encodeGlobalID))
+    : undefined;
+const app = createApp({ db, schema, hardening: { rateLimit: { points: 1_000_000_000 }, logLevel: process.env.LOG_LEVEL ?? 'info', logDestination: { write: () => {} } } });
 let n = 0;
 let statements = 0;
 db.onStatement(() => statements++);

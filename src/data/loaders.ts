@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type * as Models from '../generated/prisma/models.js';
 import { directReadOf, type DirectRead } from '../db/database.js';
+import type { ReferenceExtension } from './prefetch.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
 import {
   keysetSql,
@@ -113,6 +114,24 @@ export class Loaders {
     if (missing.size > 0) await this.byIdLoader(name).loadMany([...missing]);
   }
 
+  /**
+   * Reads the rows these rows' foreign keys point at (a page's providers, say), one statement per
+   * referenced table, so their reference fields resolve without a promise. A failure is ignored: the
+   * reference fields load, and report, on their own.
+   */
+  async preloadReferences(rows: readonly unknown[], references: readonly Pick<ReferenceExtension, 'table' | 'column'>[]): Promise<void> {
+    await Promise.all(
+      references.map((reference) => {
+        const ids: string[] = [];
+        for (const row of rows) {
+          const id = row && typeof row === 'object' ? (row as Record<string, unknown>)[reference.column] : undefined;
+          if (typeof id === 'string') ids.push(id);
+        }
+        return this.preload(reference.table, ids).catch(() => undefined);
+      }),
+    );
+  }
+
   private prime<T extends Table>(name: T, rows: Rows[T][]): void {
     let known = this.known.get(name);
     if (!known) this.known.set(name, (known = new Map()));
@@ -134,7 +153,13 @@ export class Loaders {
   }
 
   /** One page of a root list; `columns` (null: all) as `columnsFor` chose them for the query. */
-  async page<T extends Table>(name: T, list: ListQuery, request: PageRequest, columns: readonly string[] | null = null): Promise<Page<Rows[T]>> {
+  async page<T extends Table>(
+    name: T,
+    list: ListQuery,
+    request: PageRequest,
+    columns: readonly string[] | null = null,
+    references: readonly Pick<ReferenceExtension, 'table' | 'column'>[] = [],
+  ): Promise<Page<Rows[T]>> {
     const order = withTiebreaker(list.order);
     const conditions = [whereSql(this.organizationId, list.conditions)];
     if (request.cursor) conditions.push(keysetSql(name, this.organizationId, order, request.cursor, request.backward));
@@ -143,7 +168,9 @@ export class Loaders {
         ORDER BY ${orderSql(order, request.backward)} LIMIT ${request.limit + 1}`,
     );
     if (!columns) this.prime(name, rows);
-    return toPage(rows, request);
+    const page = toPage(rows, request);
+    if (references.length > 0) await this.preloadReferences(page.rows, references);
+    return page;
   }
 
   async count(name: Table, list: Pick<ListQuery, 'conditions'>): Promise<number> {
@@ -164,9 +191,10 @@ export class Loaders {
     list: ListQuery,
     request: PageRequest,
     columns: readonly string[] | null = null,
+    references: readonly Pick<ReferenceExtension, 'table' | 'column'>[] = [],
   ): Promise<Page<Rows[T]>> {
     const order = withTiebreaker(list.order);
-    const key = `pageOf:${name}:${parentColumn}:${JSON.stringify([list, request, columns])}`;
+    const key = `pageOf:${name}:${parentColumn}:${JSON.stringify([list, request, columns, references.map((r) => r.column)])}`;
     return this.loader<Page<Rows[T]>>(key, async (ids) => {
       const conditions = [
         whereSql(this.organizationId, list.conditions),
@@ -182,7 +210,9 @@ export class Loaders {
           ) page`,
       );
       if (!columns) this.prime(name, rows);
-      return groupBy(ids, rows).map((group) => toPage(group, request));
+      const pages = groupBy(ids, rows).map((group) => toPage(group, request));
+      if (references.length > 0) await this.preloadReferences(pages.flatMap((page) => page.rows), references);
+      return pages;
     }).load(parentId);
   }
 

@@ -26,7 +26,7 @@ export interface ReferenceExtension {
 }
 export const referenceExtension = 'clinicgraphReference';
 
-interface Reference extends ReferenceExtension {
+export interface Reference extends ReferenceExtension {
   field: string;
 }
 
@@ -105,43 +105,20 @@ function rowsOf(result: unknown, shape: Shape): readonly unknown[] {
  * error themselves, as without prefetching.
  */
 export function prefetchReferences(schema: GraphQLSchema): GraphQLSchema {
-  const referencesByType = new Map<GraphQLObjectType, Map<string, Reference>>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       const listed = listedType(field);
-      if (!listed) continue;
-      let references = referencesByType.get(listed.type);
-      if (!references) referencesByType.set(listed.type, (references = referencesOf(listed.type)));
-      if (references.size === 0) continue;
-      const selected = new WeakMap<FieldNode, Reference[]>();
-      const wanted = (info: GraphQLResolveInfo): Reference[] => {
-        const key = info.fieldNodes[0]!;
-        let list = selected.get(key);
-        if (!list) {
-          const rows = rowSelections(info, listed.shape);
-          list = [...references.values()].filter((reference) => rows.has(reference.field));
-          selected.set(key, list);
-        }
-        return list;
-      };
+      if (!listed || referencesOfType(listed.type).size === 0) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (source, args, context: RequestContext, info) => {
         const result: unknown = resolve(source, args, context, info);
-        const references = wanted(info).filter((reference) => context.caller.scopes.has(scopeOfType[reference.table]));
+        const references = readableReferences(info, listed.shape, listed.type, context);
         if (references.length === 0) return result;
         const preload = async (value: unknown) => {
-          const rows = rowsOf(value, listed.shape);
-          await Promise.all(
-            references.map((reference) => {
-              const ids: string[] = [];
-              for (const row of rows) {
-                const id = row && typeof row === 'object' ? reference.foreignKey(row as never) : undefined;
-                if (typeof id === 'string') ids.push(id);
-              }
-              return context.loaders.preload(reference.table, ids).catch(() => undefined);
-            }),
-          );
+          // Connections built by rootConnection/childConnection read them with the page, for all parents at once.
+          if ((value as { [preloaded]?: boolean } | null)?.[preloaded]) return value;
+          await context.loaders.preloadReferences(rowsOf(value, listed.shape), references);
           return value;
         };
         return typeof (result as PromiseLike<unknown> | null)?.then === 'function' ? (result as PromiseLike<unknown>).then(preload) : preload(result);
@@ -149,4 +126,29 @@ export function prefetchReferences(schema: GraphQLSchema): GraphQLSchema {
     }
   }
   return schema;
+}
+
+/** Set on a connection whose page already read the references its rows' selection needs. */
+export const preloaded = Symbol('preloaded');
+
+const referencesByType = new WeakMap<GraphQLObjectType, Map<string, Reference>>();
+
+function referencesOfType(type: GraphQLObjectType): Map<string, Reference> {
+  let references = referencesByType.get(type);
+  if (!references) referencesByType.set(type, (references = referencesOf(type)));
+  return references;
+}
+
+const selectedByField = new WeakMap<FieldNode, Reference[]>();
+
+/** The references the query selects on the rows a field returns (per field node: the document decides) that the caller may read. */
+export function readableReferences(info: GraphQLResolveInfo, shape: Shape, type: GraphQLObjectType, context: RequestContext): Reference[] {
+  const key = info.fieldNodes[0]!;
+  let selected = selectedByField.get(key);
+  if (!selected) {
+    const rows = rowSelections(info, shape);
+    selected = [...referencesOfType(type).values()].filter((reference) => rows.has(reference.field));
+    selectedByField.set(key, selected);
+  }
+  return selected.length === 0 ? selected : selected.filter((reference) => context.caller.scopes.has(scopeOfType[reference.table]));
 }

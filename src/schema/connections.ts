@@ -2,9 +2,9 @@ import type { RequestContext } from '../context.js';
 import type { Rows, ListQuery } from '../data/loaders.js';
 import { encodeCursor, pageRequest, type Page, type PageArgs } from '../data/pagination.js';
 import { withTiebreaker, type SortKey, type Table } from '../data/sql.js';
-import { referenceExtension, type ReferenceExtension } from '../data/prefetch.js';
+import { preloaded, readableReferences, referenceExtension, type ReferenceExtension } from '../data/prefetch.js';
 import type { ObjectRef } from '@pothos/core';
-import { getNamedType, isObjectType, type GraphQLResolveInfo } from 'graphql';
+import { getNamedType, isObjectType, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import { columnsFor } from '../data/columns.js';
 import { builder, fieldGuard, insufficientScope } from '../builder.js';
 import { scopeOfType, type GuardedTypeName } from '../scopes.js';
@@ -45,22 +45,35 @@ function connectionOf<Row extends { id: string }>(page: Page<Row>, order: readon
       },
     },
     totalCount,
+    // The page read its rows' references (Loaders.page, Loaders.pageOf): prefetchReferences has nothing to add.
+    [preloaded]: true,
   };
 }
 
-/** The node type of the connection a field returns, and the columns its rows must read for this query. */
-function columnsOfPage(table: Table, info: GraphQLResolveInfo): readonly string[] | null {
+/** The node type of the connection a field returns. */
+function nodeTypeOf(info: GraphQLResolveInfo): GraphQLObjectType | undefined {
   const connection = getNamedType(info.returnType);
-  const node = isObjectType(connection) ? connection.getFields().nodes : undefined;
-  const type = node && getNamedType(node.type);
-  return type && isObjectType(type) ? columnsFor(table, info, { kind: 'connection' }, type) : null;
+  const nodes = isObjectType(connection) ? connection.getFields().nodes : undefined;
+  const type = nodes && getNamedType(nodes.type);
+  return type && isObjectType(type) ? type : undefined;
 }
 
-/** A root list: one statement for the page, one more only if totalCount is selected. */
+/** What a page must read for this query: the columns its rows' fields use, and the references they follow. */
+function readsOf(context: RequestContext, table: Table, info: GraphQLResolveInfo) {
+  const type = nodeTypeOf(info);
+  if (!type) return { columns: null, references: [] };
+  return {
+    columns: columnsFor(table, info, { kind: 'connection' }, type),
+    references: readableReferences(info, { kind: 'connection' }, type, context),
+  };
+}
+
+/** A root list: one statement for the page (and one per referenced table it follows), one more only if totalCount is selected. */
 export async function rootConnection<T extends Table>(context: RequestContext, table: T, list: ListQuery, args: PageArgs, info: GraphQLResolveInfo) {
   const order = withTiebreaker(list.order);
   const request = pageRequest(args, order);
-  const page = await context.loaders.page(table, { ...list, order }, request, columnsOfPage(table, info));
+  const reads = readsOf(context, table, info);
+  const page = await context.loaders.page(table, { ...list, order }, request, reads.columns, reads.references);
   return connectionOf(page as Page<Rows[T] & { id: string }>, order, () => context.loaders.count(table, list));
 }
 
@@ -76,7 +89,8 @@ export async function childConnection<T extends Table>(
 ) {
   const order = withTiebreaker(list.order);
   const request = pageRequest(args, order);
-  const page = await context.loaders.pageOf(table, parentColumn, parentId, { ...list, order }, request, columnsOfPage(table, info));
+  const reads = readsOf(context, table, info);
+  const page = await context.loaders.pageOf(table, parentColumn, parentId, { ...list, order }, request, reads.columns, reads.references);
   return connectionOf(page as Page<Rows[T] & { id: string }>, order, () =>
     context.loaders.countOf(table, parentColumn, parentId, list.conditions),
   );
