@@ -64,6 +64,7 @@ export class Loaders {
   private readonly known = new Map<Table, Map<string, unknown>>();
 
   private readonly read: DirectRead | undefined;
+  private readonly pagesByAsker = new Map<object, Map<string, DataLoader<string, unknown>>>();
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -192,10 +193,18 @@ export class Loaders {
     request: PageRequest,
     columns: readonly string[] | null = null,
     references: readonly Pick<ReferenceExtension, 'table' | 'column'>[] = [],
+    /**
+     * What asks for these pages (the query's field node): everything else is the same for each of its
+     * parents in one request, so the batch is found without building its key again for every parent.
+     */
+    asker?: object,
   ): Promise<Page<Rows[T]>> {
+    const byAsker = asker ? this.pagesByAsker.get(asker) : undefined;
+    const known = byAsker?.get(`${name}:${parentColumn}`) as DataLoader<string, Page<Rows[T]>> | undefined;
+    if (known) return known.load(parentId);
     const order = withTiebreaker(list.order);
     const key = `pageOf:${name}:${parentColumn}:${JSON.stringify([list, request, columns, references.map((r) => r.column)])}`;
-    return this.loader<Page<Rows[T]>>(key, async (ids) => {
+    const loader = this.loader<Page<Rows[T]>>(key, async (ids) => {
       const conditions = [
         whereSql(this.organizationId, list.conditions),
         Prisma.sql`t.${Prisma.raw(`"${parentColumn}"`)} = parent.id`,
@@ -213,7 +222,12 @@ export class Loaders {
       const pages = groupBy(ids, rows).map((group) => toPage(group, request));
       if (references.length > 0) await this.preloadReferences(pages.flatMap((page) => page.rows), references);
       return pages;
-    }).load(parentId);
+    });
+    if (asker) {
+      if (!this.pagesByAsker.has(asker)) this.pagesByAsker.set(asker, new Map());
+      this.pagesByAsker.get(asker)!.set(`${name}:${parentColumn}`, loader as DataLoader<string, unknown>);
+    }
+    return loader.load(parentId);
   }
 
   countOf(name: Table, parentColumn: string, parentId: string, conditions: readonly Condition[]): Promise<number> {

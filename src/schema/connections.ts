@@ -90,7 +90,7 @@ export async function childConnection<T extends Table>(
   const order = withTiebreaker(list.order);
   const request = pageRequest(args, order);
   const reads = readsOf(context, table, info);
-  const page = await context.loaders.pageOf(table, parentColumn, parentId, { ...list, order }, request, reads.columns, reads.references);
+  const page = await context.loaders.pageOf(table, parentColumn, parentId, { ...list, order }, request, reads.columns, reads.references, info.fieldNodes[0]);
   return connectionOf(page as Page<Rows[T] & { id: string }>, order, () =>
     context.loaders.countOf(table, parentColumn, parentId, list.conditions),
   );
