@@ -112,15 +112,12 @@ export function typeGuard(type: GuardedTypeName, description: string) {
 }
 
 /**
- * The rule and directive alone, for a field listing the parts of a row its scope already guards (a
- * bill's coding groups): the check never refuses there, so the list keeps its non-null type.
+ * For a field listing the parts of a row that the same scope guards (a bill's coding groups): the row
+ * was reached only through a field that required that scope, so no check runs again here (it could
+ * never refuse); the directive still tells clients which scope the parts need.
  */
 export function partGuard(type: GuardedTypeName) {
-  const scope = scopeOfType[type];
-  return {
-    authScopes: { [scope]: true } as Partial<Record<Scope, boolean>>,
-    directives: { requiresScopes: { scopes: [scope] } },
-  };
+  return { directives: { requiresScopes: { scopes: [scopeOfType[type]] } } };
 }
 
 /** The rule, description line and directive on a field that returns a guarded type: checked before anything loads. */

@@ -107,6 +107,16 @@ describe('PHI access audit', () => {
     });
   });
 
+  it('records a fragment used in two places at both', async () => {
+    const response = await server.gql(`fragment Name on Patient { firstName }
+      query Both { patients(first: 2) { nodes { ...Name } } appointments(first: 2) { nodes { patient { ...Name } } } }`);
+    const appointments = (response.data!.appointments.nodes as { patient: unknown }[]).length;
+    expect(appointments).toBe(2);
+    expect(await recordOf(response)).toMatchObject({
+      fieldPaths: ['appointments.nodes.patient', 'appointments.nodes.patient.firstName', 'patients.nodes.firstName'],
+    });
+  });
+
   it("resolves a part reached on its own (a modifier, a coding group, an insurance entry) to its patient", async () => {
     const bill = await server.db.prisma.bill.findUniqueOrThrow({ where: { id: ids.bill } });
     const modifier = await server.db.prisma.lineItemModifier.findUniqueOrThrow({

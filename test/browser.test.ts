@@ -85,10 +85,30 @@ async function stopServer(): Promise<void> {
   const child = server;
   if (!child?.pid || child.exitCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(-child.pid, 'SIGTERM');
-  const killed = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 15_000);
+  // The group may be gone already (it exited between the check and here): nothing left to stop.
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  };
+  signal('SIGTERM');
+  const killed = setTimeout(() => signal('SIGKILL'), 15_000);
   await exited;
   clearTimeout(killed);
+}
+
+/** Another process can take the probed port before the server binds it: then try another one. */
+async function startServerOnFreePort(databaseUrl: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServer(await freePort(), databaseUrl);
+    } catch (error) {
+      if (attempt >= 3 || !/EADDRINUSE/.test(output)) throw error;
+      output = '';
+    }
+  }
 }
 
 let url: string;
@@ -96,7 +116,7 @@ beforeAll(async () => {
   if (!existsSync(chromiumPath)) {
     throw new Error(`No Chromium at ${chromiumPath}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.`);
   }
-  url = await startServer(await freePort(), await seededDatabaseUrl());
+  url = await startServerOnFreePort(await seededDatabaseUrl());
   browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

@@ -26,6 +26,16 @@ describe('every field that reaches a guarded type carries its scope rule', () =>
     expect(() => assertTypesGuarded(wrong)).toThrow(/Query\.patient reaches Patient without requiring read:patients/);
   });
 
+  it("accepts a field on a type the same scope guards (a bill's coding groups), and refuses one on a type another scope guards", () => {
+    const types = (parentScope: string) => {
+      const group = new GraphQLObjectType({ name: 'CodingGroup', fields: { status: { type: GraphQLString } } });
+      const parent = new GraphQLObjectType({ name: parentScope === scopeOfType.Bill ? 'Bill' : 'Patient', fields: { codingGroups: { type: new GraphQLList(group) } } });
+      return new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields: { parent: { type: parent, extensions: rule(parentScope) } } }) });
+    };
+    expect(() => assertTypesGuarded(types(scopeOfType.Bill))).not.toThrow();
+    expect(() => assertTypesGuarded(types(scopeOfType.Patient))).toThrow(/Patient\.codingGroups reaches CodingGroup without requiring read:bills/);
+  });
+
   it('accepts the rule of the type it reaches', () => {
     const guarded = schemaWith((patient) => ({ patient: { type: patient, extensions: rule(scopeOfType.Patient) } }));
     expect(() => assertTypesGuarded(guarded)).not.toThrow();

@@ -103,6 +103,9 @@ export class AccessCollector {
   private readonly links = new Map<string, string>();
   private readonly plans = new Map<FieldNode, Plan>();
   private readonly groups = new Map<string, Group>();
+  private readonly revealedAt = new Map<FieldNode, Set<object>>();
+  /** Whether the operation's document defines fragments (the same for every field of a request). */
+  private fragments: boolean | undefined;
 
   constructor(private readonly granted: ReadonlySet<string>) {}
 
@@ -121,7 +124,7 @@ export class AccessCollector {
     if (returned.kind === 'connection') {
       const edges = (value as { edges?: { node?: unknown }[] }).edges ?? [];
       rows = edges.map((edge) => edge.node);
-      if (plan.connection.length > 0) {
+      if (plan.connection.length > 0 && this.firstAt(info, plan)) {
         const base = fieldPath(info);
         for (const place of plan.connection) this.reveal([...base, ...place.relative], place.names);
       }
@@ -140,9 +143,27 @@ export class AccessCollector {
       this.reference(rowPlan.patient, row as Row);
       if (rowPlan.places.length === 0 || revealed?.has(rowPlan)) continue;
       (revealed ??= new Set()).add(rowPlan);
+      if (!this.firstAt(info, rowPlan)) continue;
       const base = fieldPath(info);
       for (const place of rowPlan.places) this.reveal([...base, ...place.relative], place.names);
     }
+  }
+
+  /**
+   * False when this field node already revealed this place in this request. Without fragment
+   * definitions a field node has one place in the response (list indices aside), so the 100th
+   * appointment list of a page adds nothing the first did not; a fragment can put one node in several
+   * places, so with fragments every execution counts.
+   */
+  private firstAt(info: GraphQLResolveInfo, what: object): boolean {
+    this.fragments ??= Object.keys(info.fragments).length > 0;
+    if (this.fragments) return true;
+    const node = info.fieldNodes[0]!;
+    let seen = this.revealedAt.get(node);
+    if (!seen) this.revealedAt.set(node, (seen = new Set()));
+    if (seen.has(what)) return false;
+    seen.add(what);
+    return true;
   }
 
   private reveal(path: string[], names: readonly string[]): void {

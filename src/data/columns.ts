@@ -1,4 +1,5 @@
-import type { GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
+import type { GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import { getDirective } from '@graphql-tools/utils';
 import { Prisma } from '../generated/prisma/client.js';
 import { patientLinks } from '../audit/access.js';
 import { referenceExtension, rowSelections, type ReferenceExtension, type Shape } from './prefetch.js';
@@ -28,7 +29,7 @@ const tableColumns: Record<Table, ReadonlySet<string>> = {
  * list of the row's children (a guarded field that is not a reference), its id.
  * Undefined when not known (a field computed from the row): the list then reads every column.
  */
-function columnsOfField(type: GraphQLObjectType, name: string, table: Table): string[] | undefined {
+function columnsOfField(schema: GraphQLSchema, type: GraphQLObjectType, name: string, table: Table): string[] | undefined {
   if (name === '__typename' || name === 'id') return ['id'];
   const field = type.getFields()[name];
   if (!field) return [];
@@ -37,7 +38,7 @@ function columnsOfField(type: GraphQLObjectType, name: string, table: Table): st
   const reference = field.extensions[referenceExtension] as ReferenceExtension | undefined;
   if (reference) return tableColumns[table].has(reference.column) ? [reference.column] : undefined;
   // A guarded field that is not a reference lists the row's children, which are found by the row's id.
-  if ((field.extensions.pothosOptions as { authScopes?: unknown } | undefined)?.authScopes) return ['id'];
+  if (getDirective(schema, field, 'requiresScopes')?.length) return ['id'];
   return undefined;
 }
 
@@ -59,7 +60,7 @@ export function columnsFor(table: Table, info: GraphQLResolveInfo, shape: Shape,
   if (link) wanted.add(link.column);
   let known = true;
   for (const name of rowSelections(info, shape).keys()) {
-    const read = columnsOfField(type, name, table);
+    const read = columnsOfField(info.schema, type, name, table);
     if (!read) known = false;
     else for (const column of read) wanted.add(column);
   }

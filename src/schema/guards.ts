@@ -14,8 +14,8 @@ const guardedScope = (name: string): Scope | undefined => (scopeOfType as Partia
 
 /**
  * A guarded type is guarded wherever it is reached, because every field that reaches it (returns it,
- * a list of it or a connection of it) carries its scope rule; this refuses to build a schema where one
- * does not. Inside a connection (edges, node, nodes) the connection field carries it. Fields returning
+ * a list of it or a connection of it) carries its scope rule, or sits on a type the same scope guards
+ * (so the rule ran on the way in); this refuses to build a schema where neither holds. Inside a connection (edges, node, nodes) the connection field carries it. Fields returning
  * an interface load through `loadNodes`, which checks each node's own type (src/schema/connections.ts).
  */
 export function assertTypesGuarded(schema: GraphQLSchema): GraphQLSchema {
@@ -28,6 +28,8 @@ export function assertTypesGuarded(schema: GraphQLSchema): GraphQLSchema {
       const target = nodeTypeOf(returned) ?? returned;
       const scope = guardedScope(target.name);
       if (!scope) continue;
+      // A part of a row guarded by the same scope (a bill's coding groups) was reached through that rule already.
+      if (guardedScope(type.name) === scope) continue;
       const rule = (field.extensions.pothosOptions as { authScopes?: unknown } | undefined)?.authScopes;
       if (!rule || typeof rule !== 'object' || (rule as Partial<Record<Scope, boolean>>)[scope] !== true) {
         problems.push(`${type.name}.${field.name} reaches ${target.name} without requiring ${scope} (use fieldGuard).`);
