@@ -39,12 +39,22 @@ server.listen(port, () => console.log(`\nclinicgraph listening on http://localho
 
 async function shutdown(signal: string) {
   console.log(`${signal}: finishing in-flight requests (at most ${shutdownTimeoutMs} ms)`);
+  // Whatever happens below (a database that no longer answers, a close that never returns), the process ends.
+  setTimeout(() => {
+    console.error(`${signal}: shutdown did not finish in time; exiting`);
+    process.exit(1);
+  }, shutdownTimeoutMs + 10_000).unref();
   app.drain();
   adminSocket?.close();
   if (!(await closeGracefully(server, shutdownTimeoutMs))) console.log(`${signal}: requests still running were cut`);
-  await app.close();
-  await db.close();
-  await releaseLock?.();
+  try {
+    await app.close();
+    await db.close();
+    await releaseLock?.();
+  } catch (error) {
+    console.error(`${signal}: closing failed: ${(error as Error).message}`);
+    process.exit(1);
+  }
   process.exit(0);
 }
 process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -52,13 +52,14 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts `tsx src/server.ts` and resolves with its URL once it prints that it is listening. */
+/** Starts `src/server.ts` (through tsx's loader) and resolves with its URL once it prints that it is listening. */
 function startServer(port: number, databaseUrl: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src/server.ts'], {
+    // The server itself is the child (no npx or tsx wrapper process): stopping waits for it, not for a wrapper.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: projectRoot,
       env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, NODE_ENV: 'development' },
-      // Its own process group, so the whole tree (npx, tsx, node) stops together.
+      // Its own process group, so anything it starts stops with it.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
