@@ -12,6 +12,7 @@ import { usePhiAudit } from './audit/phi-audit.js';
 import { ScopeUsageRecorder } from './audit/scope-usage.js';
 import { useScopedIntrospection } from './schema/visibility.js';
 import { useCompiledExecution } from './execution.js';
+import { RequestCache } from '@pothos/plugin-scope-auth';
 
 export interface AppOptions {
   db: Database;
@@ -61,6 +62,19 @@ function withTraceId(result: ExecutionResult, traceId: string): ExecutionResult 
   };
 }
 
+/**
+ * Pothos keeps each request's scope decisions in a WeakMap keyed by the request's context, in an entry
+ * that holds the context itself. Released when execution ends, the request's objects (its loaders and
+ * every row they read) die young; left to the weak map, they outlived the request.
+ */
+function useScopeCacheRelease(): Plugin<RequestContext> {
+  return {
+    onExecute({ args }) {
+      return { onExecuteDone: () => RequestCache.clearForContext(args.contextValue) };
+    },
+  };
+}
+
 /** Every response carries X-Trace-Id, and every error names the same id, so a support request can quote one string. */
 function useTraceId(): Plugin {
   return {
@@ -100,6 +114,7 @@ export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, sc
       useCompiledExecution(),
       useScopedIntrospection(),
       usePhiAudit({ prisma: db.prisma, schema: served, scopeUsage }),
+      useScopeCacheRelease(),
     ],
     context: async ({ request }): Promise<RequestContext> => {
       // Authenticated (and rate limited) once, before parsing, by the request guard (src/http/guard.ts).
