@@ -10,10 +10,7 @@ import { Session } from 'node:inspector/promises';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
 import { createApp } from '../src/yoga.js';
-import { builder } from '../src/builder.js';
-import { prefetchReferences } from '../src/data/prefetch.js';
-import { requiresScopesDirective } from '../src/schema/index.js';
-import { synchronousNodeIds } from '../src/schema/node-ids.js';
+import { buildSchema } from '../src/schema/index.js';
 import { prepareBenchDatabase } from './database.js';
 import { benchQueries, type QueryId } from './queries.js';
 
@@ -27,10 +24,7 @@ const query = benchQueries(rows.map((r) => r.id)).find((q) => q.id === (id as Qu
 if (!query) throw new Error(`Unknown query ${id}`);
 
 const db = await openDatabase({ kind: 'postgres', url: bench.url }, { replicaUrls: [] });
-const schema =
-  process.env.SCOPE_CHECKS === 'off'
-    ? prefetchReferences(synchronousNodeIds(builder.toSchema({ directives: [requiresScopesDirective], disableScopeAuth: true }), builder.options.relay?.encodeGlobalID))
-    : undefined;
+const schema = process.env.SCOPE_CHECKS === 'off' ? buildSchema({ scopeChecks: false }) : undefined;
 const app = createApp({ db, schema, hardening: { rateLimit: { points: 1_000_000_000 }, logLevel: process.env.LOG_LEVEL ?? 'info', logDestination: { write: () => {} } } });
 let n = 0;
 let statements = 0;

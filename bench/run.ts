@@ -9,7 +9,7 @@
  *
  * Environment: BENCH_DATABASE_URL (default postgresql://root@127.0.0.1:5432/clinicgraph_bench),
  * BENCH_DURATION seconds per measurement (8), BENCH_WARMUP seconds (2), BENCH_QUERIES (Q0,Q1,Q2,Q3),
- * BENCH_PEERS (a,b,c,d; e = clinicgraph before this issue's optimizations), BENCH_CONCURRENCY (1,10), BENCH_NODE_FLAGS (V8 flags of every peer, default
+ * BENCH_PEERS (a,b,c,d), BENCH_CONCURRENCY (1,10), BENCH_NODE_FLAGS (V8 flags of every peer, default
  * --max-semi-space-size=64), BENCH_CPU_PROF=<dir> (V8 CPU profiles of peers a and b; summarize them with
  * `npx tsx bench/profile.ts <file>`). Results: bench/results/<time>.md (and .raw.json, not committed).
  */
@@ -38,7 +38,7 @@ const cpuProfileDir = process.env.BENCH_CPU_PROF;
  */
 const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
 
-type PeerId = 'a' | 'b' | 'c' | 'd' | 'e';
+type PeerId = 'a' | 'b' | 'c' | 'd';
 interface PeerSpec {
   id: PeerId;
   name: string;
@@ -52,8 +52,6 @@ const peerSpecs: PeerSpec[] = [
   { id: 'b', name: 'clinicgraph, scope checks off', script: 'peers/clinicgraph.ts', env: { BENCH_SCOPE_CHECKS: 'off' }, protocol: 'graphql' },
   { id: 'c', name: 'REST, hand-written', script: 'peers/rest.ts', protocol: 'rest' },
   { id: 'd', name: 'limit: 1 statement', script: 'peers/limit.ts', protocol: 'rest' },
-  // Only with BENCH_PEERS naming it: clinicgraph without issue 5's optimizations, for a before/after.
-  { id: 'e', name: 'clinicgraph, no fast paths', script: 'peers/clinicgraph.ts', env: { BENCH_FAST_PATHS: 'off' }, protocol: 'graphql' },
 ];
 
 interface Peer extends PeerSpec {

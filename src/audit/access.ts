@@ -1,17 +1,12 @@
 import {
   defaultFieldResolver,
-  getDirectiveValues,
   getNamedType,
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
   isAbstractType,
   isListType,
   isNonNullType,
   isObjectType,
   Kind,
-  type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLFieldResolver,
   type GraphQLNamedType,
@@ -24,6 +19,7 @@ import {
 } from 'graphql';
 import { getDirective } from '@graphql-tools/utils';
 import { typeOfId } from '../ids.js';
+import { connectionParts, selectedFields } from '../schema/selection.js';
 import type { GuardedTypeName, Scope } from '../scopes.js';
 
 type ResponsePath = GraphQLResolveInfo['path'];
@@ -187,12 +183,12 @@ export class AccessCollector {
   private plan(returned: Exclude<Returned, { kind: 'leaf' }>, info: GraphQLResolveInfo): Plan {
     const plan: Plan = { rows: new Map(), connection: [], cursorNamesRows: false };
     if (returned.kind !== 'connection' || !patientBearing(returned.node.name)) return plan;
-    const top = selections(info, info.fieldNodes, returned.connection);
+    const top = selectedFields(info, info.fieldNodes, returned.connection, info.variableValues);
     const connectionNames = [...top.values()].filter((s) => s.name === 'totalCount' || s.name === 'pageInfo').map((s) => s.name);
     if (connectionNames.length > 0) plan.connection.push({ relative: [], names: connectionNames });
     for (const edges of top.values()) {
       if (edges.name !== 'edges') continue;
-      const edgeFields = [...selections(info, edges.nodes, returned.edge).values()];
+      const edgeFields = [...selectedFields(info, edges.nodes, returned.edge, info.variableValues).values()];
       if (edgeFields.some((s) => s.name === 'cursor')) {
         plan.connection.push({ relative: ['edges'], names: ['cursor'] });
         plan.cursorNamesRows = true;
@@ -208,10 +204,10 @@ export class AccessCollector {
     if (!type || !isObjectType(type) || !patientBearing(typeName)) return { patient: undefined, places: [] };
     const sets: { relative: string[]; nodes: readonly FieldNode[] }[] = [];
     if (returned.kind === 'connection') {
-      for (const part of selections(info, info.fieldNodes, returned.connection).values()) {
+      for (const part of selectedFields(info, info.fieldNodes, returned.connection, info.variableValues).values()) {
         if (part.name === 'nodes') sets.push({ relative: ['nodes'], nodes: part.nodes });
         if (part.name !== 'edges') continue;
-        for (const edgePart of selections(info, part.nodes, returned.edge).values()) {
+        for (const edgePart of selectedFields(info, part.nodes, returned.edge, info.variableValues).values()) {
           if (edgePart.name === 'node') sets.push({ relative: ['edges', 'node'], nodes: edgePart.nodes });
         }
       }
@@ -220,7 +216,7 @@ export class AccessCollector {
     }
     const places = sets.map(({ relative, nodes }) => ({
       relative,
-      names: [...selections(info, nodes, type).values()]
+      names: [...selectedFields(info, nodes, type, info.variableValues).values()]
         .filter((s) => s.name !== '__typename' && (fieldScopes.get(type.getFields()[s.name] as AnyField) ?? []).every((scope) => this.granted.has(scope)))
         .map((s) => s.name),
     }));
@@ -318,48 +314,6 @@ function fieldPath(info: GraphQLResolveInfo): string[] {
   return names;
 }
 
-interface Selected {
-  name: string;
-  nodes: FieldNode[];
-}
-
-/**
- * The fields selected on an object of `type` under `fieldNodes`, by response key, as graphql-js collects
- * them: fragments whose type condition applies, @skip and @include with the request's variables.
- */
-function selections(info: GraphQLResolveInfo, fieldNodes: readonly FieldNode[], type: GraphQLNamedType): Map<string, Selected> {
-  const out = new Map<string, Selected>();
-  const visited = new Set<string>();
-  const included = (node: { directives?: readonly unknown[] } & Parameters<typeof getDirectiveValues>[1]) =>
-    !node.directives?.length ||
-    (getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.if !== true &&
-      getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false);
-  const applies = (condition: string | undefined) => {
-    if (!condition || condition === type.name) return true;
-    const conditionType = info.schema.getType(condition);
-    return Boolean(conditionType && isAbstractType(conditionType) && isObjectType(type) && info.schema.isSubType(conditionType, type));
-  };
-  const walk = (set: SelectionSetNode | undefined) => {
-    for (const selection of set?.selections ?? []) {
-      if (!included(selection)) continue;
-      if (selection.kind === Kind.FIELD) {
-        const key = selection.alias?.value ?? selection.name.value;
-        const entry = out.get(key);
-        if (entry) entry.nodes.push(selection);
-        else out.set(key, { name: selection.name.value, nodes: [selection] });
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (applies(selection.typeCondition?.name.value)) walk(selection.selectionSet);
-      } else if (!visited.has(selection.name.value)) {
-        visited.add(selection.name.value);
-        const fragment: FragmentDefinitionNode | undefined = info.fragments[selection.name.value];
-        if (fragment && applies(fragment.typeCondition.name.value)) walk(fragment.selectionSet);
-      }
-    }
-  };
-  for (const node of fieldNodes) walk(node.selectionSet);
-  return out;
-}
-
 /** The per-request collector, keyed by the request's context object. */
 const collectors = new WeakMap<object, AccessCollector>();
 
@@ -395,13 +349,8 @@ function returnedBy(field: AnyField): Returned {
   }
   if (isAbstractType(type)) return { kind: 'object', type };
   if (!isObjectType(type)) return { kind: 'leaf' };
-  const edges = type.getFields().edges;
-  const edge = edges && getNamedType(edges.type);
-  const node = edge && isObjectType(edge) ? edge.getFields().node : undefined;
-  if (edge && isObjectType(edge) && node && type.getFields().pageInfo) {
-    return { kind: 'connection', connection: type, edge, node: getNamedType(node.type) };
-  }
-  return { kind: 'object', type };
+  const parts = connectionParts(type);
+  return parts ? { kind: 'connection', connection: type, ...parts } : { kind: 'object', type };
 }
 
 const instrumented = new WeakSet<GraphQLSchema>();

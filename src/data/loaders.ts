@@ -140,15 +140,23 @@ export class Loaders {
   }
 
   /** All children of a parent (short lists such as a bill's coding groups), in the given order. */
-  childrenOf<T extends Table>(name: T, parentColumn: string, parentId: string, order: readonly SortKey[]): Promise<Rows[T][]> {
+  childrenOf<T extends Table>(
+    name: T,
+    parentColumn: string,
+    parentId: string,
+    order: readonly SortKey[],
+    references: readonly Pick<ReferenceExtension, 'table' | 'column'>[] = [],
+  ): Promise<Rows[T][]> {
     const fullOrder = withTiebreaker(order);
-    return this.loader<Rows[T][]>(`children:${name}:${parentColumn}:${JSON.stringify(fullOrder)}`, async (ids) => {
+    const key = `children:${name}:${parentColumn}:${JSON.stringify([fullOrder, references.map((r) => r.column)])}`;
+    return this.loader<Rows[T][]>(key, async (ids) => {
       const rows = await this.query<Parented<Rows[T]>>(
         Prisma.sql`SELECT t.*, t.${Prisma.raw(`"${parentColumn}"`)} AS "__parent" FROM ${table(name)} t
           WHERE ${whereSql(this.organizationId, [{ op: 'in', column: parentColumn, values: ids }])}
           ORDER BY ${orderSql(fullOrder)}`,
       );
       this.prime(name, rows);
+      if (references.length > 0) await this.preloadReferences(rows, references);
       return groupBy(ids, rows);
     }).load(parentId);
   }

@@ -3,7 +3,7 @@ import { builder, fieldGuard, partGuard, typeGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
 import { checkDateRange, given, parseId } from './arguments.js';
-import { childConnection, connectionType, enumOf, loadNodes, referenceTo, rootConnection } from './connections.js';
+import { childConnection, childList, connectionType, enumOf, loadNodes, referenceTo, rootConnection } from './connections.js';
 import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
 import { ProviderRef } from './providers.js';
@@ -40,8 +40,8 @@ builder.node(BillRef, {
       ...partGuard('CodingGroup'),
       type: [CodingGroupRef],
       description: 'The coded units of the encounter, in order.',
-      resolve: (bill, _args, context) =>
-        context.loaders.childrenOf('CodingGroup', 'billId', bill.id, [{ column: 'position' }]),
+      resolve: (bill, _args, context, info) =>
+        childList(context, 'CodingGroup', 'billId', bill.id, [{ column: 'position' }], info),
     }),
   }),
 });
@@ -59,15 +59,15 @@ builder.node(CodingGroupRef, {
       ...partGuard('Diagnosis'),
       type: [DiagnosisRef],
       description: 'ICD-10-CM diagnoses, by position.',
-      resolve: (group, _args, context) =>
-        context.loaders.childrenOf('Diagnosis', 'codingGroupId', group.id, [{ column: 'position' }]),
+      resolve: (group, _args, context, info) =>
+        childList(context, 'Diagnosis', 'codingGroupId', group.id, [{ column: 'position' }], info),
     }),
     lineItems: t.field({
       ...partGuard('LineItem'),
       type: [LineItemRef],
       description: 'Procedure and charge lines, by position.',
-      resolve: (group, _args, context) =>
-        context.loaders.childrenOf('LineItem', 'codingGroupId', group.id, [{ column: 'position' }]),
+      resolve: (group, _args, context, info) =>
+        childList(context, 'LineItem', 'codingGroupId', group.id, [{ column: 'position' }], info),
     }),
   }),
 });
@@ -101,8 +101,8 @@ builder.node(LineItemRef, {
       ...partGuard('LineItemModifier'),
       type: [LineItemModifierRef],
       description: 'CPT/HCPCS modifiers, in order.',
-      resolve: (line, _args, context) =>
-        context.loaders.childrenOf('LineItemModifier', 'lineItemId', line.id, [{ column: 'position' }]),
+      resolve: (line, _args, context, info) =>
+        childList(context, 'LineItemModifier', 'lineItemId', line.id, [{ column: 'position' }], info),
     }),
     linkedDiagnoses: t.field({
       ...partGuard('Diagnosis'),

@@ -4,7 +4,7 @@ import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
 import { checkDateRange, given, parseId } from './arguments.js';
 import { BillRef } from './bills.js';
-import { childConnection, connectionType, enumOf, loadNodes, referenceTo, rootConnection } from './connections.js';
+import { childConnection, childList, connectionType, enumOf, loadNodes, referenceTo, rootConnection } from './connections.js';
 import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
 import { ProviderRef } from './providers.js';
@@ -38,8 +38,8 @@ builder.node(ClaimRef, {
       ...partGuard('ClaimInsurance'),
       type: [ClaimInsuranceRef],
       description: 'Coverage on this claim, primary first.',
-      resolve: (claim, _args, context) =>
-        context.loaders.childrenOf('ClaimInsurance', 'claimId', claim.id, [{ column: 'position' }]),
+      resolve: (claim, _args, context, info) =>
+        childList(context, 'ClaimInsurance', 'claimId', claim.id, [{ column: 'position' }], info),
     }),
   }),
 });
@@ -135,7 +135,7 @@ builder.objectField(BillRef, 'claims', (t) =>
   t.field({
     ...fieldGuard('Claim', "The bill's claims (e.g. primary and secondary), oldest first."),
     type: [ClaimRef],
-    resolve: (bill, _args, context) =>
-      context.loaders.childrenOf('Claim', 'billId', bill.id, [{ column: 'claimCreatedDate' }]),
+    resolve: (bill, _args, context, info) =>
+      childList(context, 'Claim', 'billId', bill.id, [{ column: 'claimCreatedDate' }], info),
   }),
 );

@@ -2,7 +2,8 @@ import type { RequestContext } from '../context.js';
 import type { Rows, ListQuery } from '../data/loaders.js';
 import { encodeCursor, pageRequest, type Page, type PageArgs } from '../data/pagination.js';
 import { withTiebreaker, type SortKey, type Table } from '../data/sql.js';
-import { preloaded, readableReferences, referenceExtension, type ReferenceExtension } from '../data/prefetch.js';
+import { readableReferences, referenceExtension, type ReferenceExtension, type Shape } from '../data/prefetch.js';
+import { connectionParts } from './selection.js';
 import type { ObjectRef } from '@pothos/core';
 import { getNamedType, isObjectType, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import { columnsFor } from '../data/columns.js';
@@ -45,34 +46,28 @@ function connectionOf<Row extends { id: string }>(page: Page<Row>, order: readon
       },
     },
     totalCount,
-    // The page read its rows' references (Loaders.page, Loaders.pageOf): prefetchReferences has nothing to add.
-    [preloaded]: true,
   };
 }
 
-/** The node type of the connection a field returns. */
-function nodeTypeOf(info: GraphQLResolveInfo): GraphQLObjectType | undefined {
-  const connection = getNamedType(info.returnType);
-  const nodes = isObjectType(connection) ? connection.getFields().nodes : undefined;
-  const type = nodes && getNamedType(nodes.type);
+/** The row type of the list or connection a field returns. */
+function rowTypeOf(info: GraphQLResolveInfo, shape: Shape): GraphQLObjectType | undefined {
+  const returned = getNamedType(info.returnType);
+  const type = shape.kind === 'connection' ? connectionParts(returned)?.node : returned;
   return type && isObjectType(type) ? type : undefined;
 }
 
-/** What a page must read for this query: the columns its rows' fields use, and the references they follow. */
-function readsOf(context: RequestContext, table: Table, info: GraphQLResolveInfo) {
-  const type = nodeTypeOf(info);
+/** What rows must read for this query: the columns their fields use, and the references they follow. */
+function readsOf(context: RequestContext, table: Table, info: GraphQLResolveInfo, shape: Shape) {
+  const type = rowTypeOf(info, shape);
   if (!type) return { columns: null, references: [] };
-  return {
-    columns: columnsFor(table, info, { kind: 'connection' }, type),
-    references: readableReferences(info, { kind: 'connection' }, type, context),
-  };
+  return { columns: columnsFor(table, info, shape, type), references: readableReferences(info, shape, type, context) };
 }
 
 /** A root list: one statement for the page (and one per referenced table it follows), one more only if totalCount is selected. */
 export async function rootConnection<T extends Table>(context: RequestContext, table: T, list: ListQuery, args: PageArgs, info: GraphQLResolveInfo) {
   const order = withTiebreaker(list.order);
   const request = pageRequest(args, order);
-  const reads = readsOf(context, table, info);
+  const reads = readsOf(context, table, info, { kind: 'connection' });
   const page = await context.loaders.page(table, { ...list, order }, request, reads.columns, reads.references);
   return connectionOf(page as Page<Rows[T] & { id: string }>, order, () => context.loaders.count(table, list));
 }
@@ -89,11 +84,28 @@ export async function childConnection<T extends Table>(
 ) {
   const order = withTiebreaker(list.order);
   const request = pageRequest(args, order);
-  const reads = readsOf(context, table, info);
+  const reads = readsOf(context, table, info, { kind: 'connection' });
   const page = await context.loaders.pageOf(table, parentColumn, parentId, { ...list, order }, request, reads.columns, reads.references, info.fieldNodes[0]);
   return connectionOf(page as Page<Rows[T] & { id: string }>, order, () =>
     context.loaders.countOf(table, parentColumn, parentId, list.conditions),
   );
+}
+
+/**
+ * All children of a parent (short lists such as a bill's coding groups), in the given order, for all
+ * parents of a level in one statement, with the references their selection follows.
+ */
+export function childList<T extends Table>(
+  context: RequestContext,
+  table: T,
+  parentColumn: string,
+  parentId: string,
+  order: readonly SortKey[],
+  info: GraphQLResolveInfo,
+): Promise<Rows[T][]> {
+  const type = rowTypeOf(info, { kind: 'list' });
+  const references = type ? readableReferences(info, { kind: 'list' }, type, context) : [];
+  return context.loaders.childrenOf(table, parentColumn, parentId, order, references);
 }
 
 export const OrderDirection = builder.enumType('OrderDirection', {

@@ -1,14 +1,6 @@
 import { getNamedType, isInterfaceType, isObjectType, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
 import { scopeOfType, type Scope } from '../scopes.js';
-
-/** The node type of a Relay connection type, or of its edge type; undefined for any other type. */
-function nodeTypeOf(type: GraphQLNamedType): GraphQLNamedType | undefined {
-  if (!isObjectType(type)) return undefined;
-  const fields = type.getFields();
-  if (fields.cursor && fields.node) return getNamedType(fields.node.type);
-  const edge = fields.edges && fields.pageInfo ? getNamedType(fields.edges.type) : undefined;
-  return edge && isObjectType(edge) && edge.getFields().node ? getNamedType(edge.getFields().node!.type) : undefined;
-}
+import { connectionParts } from './selection.js';
 
 const guardedScope = (name: string): Scope | undefined => (scopeOfType as Partial<Record<string, Scope>>)[name];
 
@@ -20,12 +12,18 @@ const guardedScope = (name: string): Scope | undefined => (scopeOfType as Partia
  */
 export function assertTypesGuarded(schema: GraphQLSchema): GraphQLSchema {
   const problems: string[] = [];
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__') || nodeTypeOf(type)) continue;
+  const types = Object.values(schema.getTypeMap());
+  const connectionMachinery = new Set<GraphQLNamedType>();
+  for (const type of types) {
+    const parts = connectionParts(type);
+    if (parts) connectionMachinery.add(type).add(parts.edge);
+  }
+  for (const type of types) {
+    if (!isObjectType(type) || type.name.startsWith('__') || connectionMachinery.has(type)) continue;
     for (const field of Object.values(type.getFields())) {
       const returned = getNamedType(field.type);
       if (isInterfaceType(returned)) continue;
-      const target = nodeTypeOf(returned) ?? returned;
+      const target = connectionParts(returned)?.node ?? returned;
       const scope = guardedScope(target.name);
       if (!scope) continue;
       // A part of a row guarded by the same scope (a bill's coding groups) was reached through that rule already.

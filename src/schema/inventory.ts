@@ -2,7 +2,7 @@ import { InventoryChangeStatus, InventoryChangeType } from '../generated/prisma/
 import { builder, fieldGuard, partGuard, typeGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId } from './arguments.js';
-import { childConnection, connectionType, enumOf, loadNodes, referenceTo, rootConnection } from './connections.js';
+import { childConnection, childList, connectionType, enumOf, loadNodes, referenceTo, rootConnection } from './connections.js';
 import { FacilityRef } from './facilities.js';
 import { ProductRef } from './products.js';
 
@@ -139,7 +139,7 @@ builder.objectField(ProductRef, 'stockLevels', (t) =>
   t.field({
     ...fieldGuard('StockLevel', 'Stock of this product in each facility.'),
     type: [StockLevelRef],
-    resolve: (product, _args, context) =>
-      context.loaders.childrenOf('StockLevel', 'productId', product.id, [{ column: 'facilityId' }]),
+    resolve: (product, _args, context, info) =>
+      childList(context, 'StockLevel', 'productId', product.id, [{ column: 'facilityId' }], info),
   }),
 );
