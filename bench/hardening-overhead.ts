@@ -50,7 +50,7 @@ function build(parts: Part[], redisUrl: string | null = null) {
     plugins: chosen.filter((plugin): plugin is Plugin => Boolean(plugin)),
     context: async ({ request }) => {
       const caller = hardening.callerOf(request) ?? (await authenticate(db.prisma, request.headers));
-      return { traceId: traceIdOf(request), db, caller, loaders: new Loaders(db.reader(), caller.organization.id) };
+      return { traceId: traceIdOf(request), db, caller, loaders: new Loaders(db.reader(), caller.organization.id, caller.scopes) };
     },
   });
   return { yoga, close: () => hardening.close() };

@@ -4,9 +4,14 @@ import RelayPlugin from '@pothos/plugin-relay';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import type { RequestContext } from './context.js';
-import { clientError, badUserInput } from './errors.js';
+import { badUserInput, insufficientScope } from './errors.js';
+export { insufficientScope } from './errors.js';
 import { typeOfId } from './ids.js';
 import { fieldCost } from './http/cost.js';
+import { loadNode } from './data/nodes.js';
+
+/** Marks the fields that return the Node interface through `loadNode`, the guarded node loading (checked at build). */
+export const guardedNodeExtension = 'clinicgraphGuardedNode';
 
 /** Most ids one `nodes` call (or any id-list argument) takes. */
 export const maxIdsPerList = 100;
@@ -32,10 +37,6 @@ function missingScopes(failure: AuthFailure): Scope[] {
   }
 }
 
-/** The error of a field the caller's scopes do not reach: it names every missing scope. */
-export function insufficientScope(required: Scope[]) {
-  return clientError('FORBIDDEN', insufficientScopeMessage(required), { details: { requiredScopes: required } });
-}
 
 export const builder = new SchemaBuilder<{
   Context: RequestContext;
@@ -86,14 +87,21 @@ export const builder = new SchemaBuilder<{
       }
       return { typename: type, id: globalID };
     },
-    nodeQueryOptions: { description: 'Any entity by its id. Null when it does not exist in this organization.' },
+    // A node's type is the prefix of its id; node types carry no loaders of their own (src/schema/guards.ts refuses one).
+    nodeTypeOptions: { resolveType: (row) => typeOfId(String((row as { id?: unknown } | null)?.id)) ?? undefined },
+    nodeQueryOptions: {
+      description: 'Any entity by its id. Null when it does not exist in this organization; an error naming the scope when the key cannot read its type.',
+      extensions: { [guardedNodeExtension]: true },
+      resolve: (_root, { id }, context) => loadNode(context, id.id),
+    },
     nodesQueryOptions: {
-      description: `Entities by id (at most ${maxIdsPerList}), in the order asked. Null for each id that does not exist in this organization.`,
-      resolve: (_root, { ids }, _context, _info, resolveNodes) => {
+      description: `Entities by id (at most ${maxIdsPerList}), in the order asked. Null for each id that does not exist in this organization; an error for each id whose type the key cannot read, the others still answer.`,
+      extensions: { [guardedNodeExtension]: true },
+      resolve: (_root, { ids }, context) => {
         if (ids.length > maxIdsPerList) {
           throw badUserInput(`"ids" takes at most ${maxIdsPerList} ids; got ${ids.length}.`, { argument: 'ids', max: maxIdsPerList });
         }
-        return resolveNodes(ids);
+        return Promise.all(ids.map(({ id }) => loadNode(context, id)));
       },
     },
   },

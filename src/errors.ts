@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { insufficientScopeMessage, type Scope } from './scopes.js';
 
 export type ErrorCode =
   | 'UNAUTHENTICATED'
@@ -25,4 +26,9 @@ export function clientError(
 
 export function badUserInput(message: string, details?: Record<string, unknown>): GraphQLError {
   return clientError('BAD_USER_INPUT', message, { details });
+}
+
+/** The error of a field the caller's scopes do not reach: it names every missing scope. */
+export function insufficientScope(required: readonly Scope[]): GraphQLError {
+  return clientError('FORBIDDEN', insufficientScopeMessage(required), { details: { requiredScopes: [...required] } });
 }

@@ -5,54 +5,63 @@
 export const scopeTable = [
   {
     id: 'read:patients',
+    patientData: true,
     title: 'Read patients',
     description: 'Patient demographics and contact details.',
     guards: ['Patient'],
   },
   {
     id: 'read:appointments',
+    patientData: true,
     title: 'Read appointments',
     description: 'Appointments: schedule, status and the patient, provider and facility they link.',
     guards: ['Appointment'],
   },
   {
     id: 'read:providers',
+    patientData: false,
     title: 'Read providers',
     description: 'Providers (clinicians and staff): names, roles, NPI and signing rights.',
     guards: ['Provider'],
   },
   {
     id: 'read:facilities',
+    patientData: false,
     title: 'Read facilities',
     description: 'Facilities: locations, time zones, specialties and organization NPI.',
     guards: ['Facility'],
   },
   {
     id: 'read:bills',
+    patientData: true,
     title: 'Read bills',
     description: 'Bills and their coding: coding groups, ICD-10 diagnoses, CPT/HCPCS line items and modifiers.',
     guards: ['Bill', 'CodingGroup', 'Diagnosis', 'LineItem', 'LineItemModifier'],
   },
   {
     id: 'read:claims',
+    patientData: true,
     title: 'Read claims',
     description: 'Insurance claims with their amounts, status and insurance entries.',
     guards: ['Claim', 'ClaimInsurance'],
   },
   {
     id: 'read:inventory',
+    patientData: false,
     title: 'Read inventory',
     description: 'Inventory changes (receiving, adjustments, transfers, waste), their scanned items and stock levels.',
     guards: ['InventoryChange', 'InventoryChangeItem', 'StockLevel'],
   },
   {
     id: 'read:products',
+    patientData: false,
     title: 'Read products',
     description: 'The product catalog: drugs, supplies and devices with GTIN and NDC identifiers.',
     guards: ['Product'],
   },
   {
     id: 'read:marketplace',
+    patientData: false,
     title: 'Read marketplace identity',
     description: 'Who the calling app is, where it is installed and which scopes it holds (the `me` query).',
     guards: ['Me'],
@@ -67,6 +76,10 @@ export const scopeAliases = [
 export type Scope = (typeof scopeTable)[number]['id'];
 export type ScopeAlias = (typeof scopeAliases)[number]['alias'];
 export type GuardedTypeName = (typeof scopeTable)[number]['guards'][number];
+/** Scopes whose types reveal something about a patient: the consent page marks them, the PHI record covers them. */
+export type PatientDataScope = Extract<(typeof scopeTable)[number], { patientData: true }>['id'];
+/** Types guarded by a patient-data scope: each must say how its rows lead to their patient (src/resources.ts). */
+export type PatientDataType = Extract<(typeof scopeTable)[number], { patientData: true }>['guards'][number];
 
 export const allScopes: readonly Scope[] = scopeTable.map((entry) => entry.id);
 const assignable = new Set<string>([...allScopes, ...scopeAliases.map((a) => a.alias)]);
@@ -77,6 +90,8 @@ export function isAssignableScope(value: string): value is Scope | ScopeAlias {
 }
 
 export const assignableScopes: readonly string[] = [...assignable];
+
+export const patientDataScopes: ReadonlySet<Scope> = new Set(scopeTable.filter((entry) => entry.patientData).map((entry) => entry.id));
 
 /** The scope that guards a type, wherever that type is reached. */
 export const scopeOfType: Readonly<Record<GuardedTypeName, Scope>> = Object.fromEntries(

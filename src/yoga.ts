@@ -124,7 +124,7 @@ export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, sc
         traceId: traceIdOf(request),
         db,
         caller,
-        loaders: new Loaders(db.reader(), caller.organization.id),
+        loaders: new Loaders(db.reader(), caller.organization.id, caller.scopes),
       };
     },
   });

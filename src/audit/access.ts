@@ -20,34 +20,16 @@ import {
 import { getDirective } from '@graphql-tools/utils';
 import { typeOfId } from '../ids.js';
 import { connectionParts, selectedFields } from '../schema/selection.js';
-import type { GuardedTypeName, Scope } from '../scopes.js';
+import type { Scope } from '../scopes.js';
+import { patientLinks, type LinkTable, type PatientBearingType } from '../resources.js';
 
 type ResponsePath = GraphQLResolveInfo['path'];
 type AnyField = GraphQLField<unknown, object>;
 type Row = Record<string, unknown>;
 
-/** The tables a patient-bearing row points at on its way to its patient. */
-type LinkTable = 'Patient' | 'Bill' | 'CodingGroup' | 'LineItem' | 'Claim';
-
-/**
- * Patient-bearing types and the row column that leads to the patient: directly (patient, appointment,
- * bill, claim) or through the row's parent (a bill's coding groups and their parts, a claim's insurance).
- */
-export const patientLinks = {
-  Patient: { table: 'Patient', column: 'id' },
-  Appointment: { table: 'Patient', column: 'patientId' },
-  Bill: { table: 'Patient', column: 'patientId' },
-  Claim: { table: 'Patient', column: 'patientId' },
-  CodingGroup: { table: 'Bill', column: 'billId' },
-  Diagnosis: { table: 'CodingGroup', column: 'codingGroupId' },
-  LineItem: { table: 'CodingGroup', column: 'codingGroupId' },
-  LineItemModifier: { table: 'LineItem', column: 'lineItemId' },
-  ClaimInsurance: { table: 'Claim', column: 'claimId' },
-} as const satisfies Partial<Record<GuardedTypeName, { table: LinkTable; column: string }>>;
-
-export type PatientBearingType = keyof typeof patientLinks;
-/** Rows whose own link is remembered, so their children resolve to a patient without a lookup. */
-const linkedTables = new Set<string>(['Bill', 'CodingGroup', 'LineItem', 'Claim']);
+export { patientLinks };
+/** Rows whose own link is remembered, so their children resolve to a patient without a lookup: every parent some link goes through. */
+const linkedTables = new Set<string>(Object.values(patientLinks).map((link) => link.table).filter((table) => table !== 'Patient'));
 
 /** What a field that reaches guarded rows returns, known once per schema. */
 type Returned =

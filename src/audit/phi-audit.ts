@@ -4,6 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { RequestContext } from '../context.js';
 import { newId } from '../ids.js';
+import { patientLookupSql } from '../resources.js';
 import { directQueryOf } from '../db/database.js';
 import { instrumentSchema, startCollecting, stopCollecting, type AccessCollector } from './access.js';
 import type { ScopeUsageRecorder } from './scope-usage.js';
@@ -23,22 +24,6 @@ export interface PhiAccessWrite {
 const textArray = (values: readonly string[]) =>
   values.length > 0 ? Prisma.sql`ARRAY[${Prisma.join(values)}]::text[]` : Prisma.sql`'{}'::text[]`;
 
-/** The patient of each parent row the request returned children of without the parent itself. */
-const patientLookups = {
-  Bill: (organizationId: string, ids: string[]) =>
-    Prisma.sql`SELECT b."patientId" FROM "Bill" b WHERE b."organizationId" = ${organizationId} AND b."id" IN (${Prisma.join(ids)})`,
-  Claim: (organizationId: string, ids: string[]) =>
-    Prisma.sql`SELECT c."patientId" FROM "Claim" c WHERE c."organizationId" = ${organizationId} AND c."id" IN (${Prisma.join(ids)})`,
-  CodingGroup: (organizationId: string, ids: string[]) =>
-    Prisma.sql`SELECT b."patientId" FROM "CodingGroup" g
-      JOIN "Bill" b ON b."organizationId" = g."organizationId" AND b."id" = g."billId"
-      WHERE g."organizationId" = ${organizationId} AND g."id" IN (${Prisma.join(ids)})`,
-  LineItem: (organizationId: string, ids: string[]) =>
-    Prisma.sql`SELECT b."patientId" FROM "LineItem" l
-      JOIN "CodingGroup" g ON g."organizationId" = l."organizationId" AND g."id" = l."codingGroupId"
-      JOIN "Bill" b ON b."organizationId" = g."organizationId" AND b."id" = g."billId"
-      WHERE l."organizationId" = ${organizationId} AND l."id" IN (${Prisma.join(ids)})`,
-};
 
 /**
  * One statement per request: the record, with patient ids that the returned rows name directly and,
@@ -47,7 +32,7 @@ const patientLookups = {
  */
 export async function writePhiAccess(prisma: PrismaClient, access: PhiAccessWrite): Promise<string> {
   const id = newId('PhiAccess');
-  const lookups = [...access.patients.unresolved].map(([table, ids]) => patientLookups[table](access.organizationId, ids));
+  const lookups = [...access.patients.unresolved].map(([table, ids]) => patientLookupSql(table, access.organizationId, ids));
   const patientIds =
     lookups.length === 0
       ? textArray(access.patients.known)

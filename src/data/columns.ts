@@ -1,28 +1,10 @@
 import type { GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import { getDirective } from '@graphql-tools/utils';
-import { Prisma } from '../generated/prisma/client.js';
-import { patientLinks } from '../audit/access.js';
+import { resourceOf } from '../resources.js';
 import { referenceExtension, rowSelections, type ReferenceExtension, type Shape } from './prefetch.js';
 import type { Table } from './sql.js';
 
-/** Every column of each table the API reads, as Prisma's generated client lists them. */
-const tableColumns: Record<Table, ReadonlySet<string>> = {
-  Facility: new Set(Object.values(Prisma.FacilityScalarFieldEnum)),
-  Provider: new Set(Object.values(Prisma.ProviderScalarFieldEnum)),
-  Patient: new Set(Object.values(Prisma.PatientScalarFieldEnum)),
-  Appointment: new Set(Object.values(Prisma.AppointmentScalarFieldEnum)),
-  Bill: new Set(Object.values(Prisma.BillScalarFieldEnum)),
-  CodingGroup: new Set(Object.values(Prisma.CodingGroupScalarFieldEnum)),
-  Diagnosis: new Set(Object.values(Prisma.DiagnosisScalarFieldEnum)),
-  LineItem: new Set(Object.values(Prisma.LineItemScalarFieldEnum)),
-  LineItemModifier: new Set(Object.values(Prisma.LineItemModifierScalarFieldEnum)),
-  Claim: new Set(Object.values(Prisma.ClaimScalarFieldEnum)),
-  ClaimInsurance: new Set(Object.values(Prisma.ClaimInsuranceScalarFieldEnum)),
-  Product: new Set(Object.values(Prisma.ProductScalarFieldEnum)),
-  InventoryChange: new Set(Object.values(Prisma.InventoryChangeScalarFieldEnum)),
-  InventoryChangeItem: new Set(Object.values(Prisma.InventoryChangeItemScalarFieldEnum)),
-  StockLevel: new Set(Object.values(Prisma.StockLevelScalarFieldEnum)),
-};
+const tableColumns = (table: Table): ReadonlySet<string> => resourceOf[table].columns;
 
 /**
  * The columns a field reads from its row: the one it exposes, the foreign key it follows, or, for a
@@ -34,9 +16,9 @@ function columnsOfField(schema: GraphQLSchema, type: GraphQLObjectType, name: st
   const field = type.getFields()[name];
   if (!field) return [];
   const exposed = field.extensions.pothosExposedField;
-  if (typeof exposed === 'string' && tableColumns[table].has(exposed)) return [exposed];
+  if (typeof exposed === 'string' && tableColumns(table).has(exposed)) return [exposed];
   const reference = field.extensions[referenceExtension] as ReferenceExtension | undefined;
-  if (reference) return tableColumns[table].has(reference.column) ? [reference.column] : undefined;
+  if (reference) return tableColumns(table).has(reference.column) ? [reference.column] : undefined;
   // A guarded field that is not a reference lists the row's children, which are found by the row's id.
   if (getDirective(schema, field, 'requiresScopes')?.length) return ['id'];
   return undefined;
@@ -56,7 +38,7 @@ export function columnsFor(table: Table, info: GraphQLResolveInfo, shape: Shape,
   let columns = cache.get(key);
   if (columns !== undefined) return columns;
   const wanted = new Set<string>(['id']);
-  const link = (patientLinks as Partial<Record<string, { column: string }>>)[table];
+  const link = resourceOf[table].patient;
   if (link) wanted.add(link.column);
   let known = true;
   for (const name of rowSelections(info, shape).keys()) {
@@ -64,7 +46,7 @@ export function columnsFor(table: Table, info: GraphQLResolveInfo, shape: Shape,
     if (!read) known = false;
     else for (const column of read) wanted.add(column);
   }
-  columns = known && wanted.size < tableColumns[table].size ? [...wanted] : null;
+  columns = known && wanted.size < tableColumns(table).size ? [...wanted] : null;
   cache.set(key, columns);
   return columns;
 }

@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
-import type * as Models from '../generated/prisma/models.js';
+import { resourceOf, type Rows } from '../resources.js';
+import { insufficientScope } from '../errors.js';
+import type { Scope } from '../scopes.js';
 import { directReadOf, type DirectRead } from '../db/database.js';
 import type { ReferenceExtension } from './prefetch.js';
 import { toPage, type Page, type PageRequest } from './pagination.js';
@@ -15,23 +17,7 @@ import {
   type Table,
 } from './sql.js';
 
-export interface Rows {
-  Facility: Models.FacilityModel;
-  Provider: Models.ProviderModel;
-  Patient: Models.PatientModel;
-  Appointment: Models.AppointmentModel;
-  Bill: Models.BillModel;
-  CodingGroup: Models.CodingGroupModel;
-  Diagnosis: Models.DiagnosisModel;
-  LineItem: Models.LineItemModel;
-  LineItemModifier: Models.LineItemModifierModel;
-  Claim: Models.ClaimModel;
-  ClaimInsurance: Models.ClaimInsuranceModel;
-  Product: Models.ProductModel;
-  InventoryChange: Models.InventoryChangeModel;
-  InventoryChangeItem: Models.InventoryChangeItemModel;
-  StockLevel: Models.StockLevelModel;
-}
+export type { Rows } from '../resources.js';
 
 export interface ListQuery {
   conditions: readonly Condition[];
@@ -56,6 +42,9 @@ function groupBy<Row extends { __parent: string }>(keys: readonly string[], rows
 /**
  * Every read of clinic data goes through here, per request, and every statement filters by the
  * caller's organization: tenancy does not depend on which path (root, nested, node) reached a row.
+ * Nor do scopes: a table whose scope the caller lacks is refused here, whichever field asked, so a
+ * field that forgot its rule still returns nothing (the rules on fields come first and give the
+ * precise error; this is the line behind them).
  * Loaders batch by parent, so a list's children cost one statement whatever the number of parents.
  */
 export class Loaders {
@@ -69,8 +58,19 @@ export class Loaders {
   constructor(
     private readonly prisma: PrismaClient,
     readonly organizationId: string,
+    private readonly scopes: ReadonlySet<Scope>,
   ) {
     this.read = directReadOf(prisma);
+  }
+
+  /** Whether the caller's effective scopes reach rows of this table. */
+  mayRead(name: Table): boolean {
+    return this.scopes.has(resourceOf[name].scope);
+  }
+
+  /** Refuses, with the error a field rule gives, a read of a table whose scope the caller lacks. */
+  private require(name: Table): void {
+    if (!this.scopes.has(resourceOf[name].scope)) throw insufficientScope([resourceOf[name].scope]);
   }
 
   private loader<V>(key: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
@@ -103,12 +103,14 @@ export class Loaders {
    * for hundreds of references in one response (see `preload`).
    */
   byId<T extends Table>(name: T, id: string): Rows[T] | null | Promise<Rows[T] | null> {
+    this.require(name);
     const row = this.known.get(name)?.get(id) as Rows[T] | undefined;
     return row ?? this.byIdLoader(name).load(id);
   }
 
   /** Reads the rows with these ids that this request has not read yet, all in one statement. */
   async preload(name: Table, ids: Iterable<string>): Promise<void> {
+    this.require(name);
     const known = this.known.get(name);
     const missing = new Set<string>();
     for (const id of ids) if (!known?.has(id)) missing.add(id);
@@ -147,6 +149,7 @@ export class Loaders {
     order: readonly SortKey[],
     references: readonly Pick<ReferenceExtension, 'table' | 'column'>[] = [],
   ): Promise<Rows[T][]> {
+    this.require(name);
     const fullOrder = withTiebreaker(order);
     const key = `children:${name}:${parentColumn}:${JSON.stringify([fullOrder, references.map((r) => r.column)])}`;
     return this.loader<Rows[T][]>(key, async (ids) => {
@@ -169,6 +172,7 @@ export class Loaders {
     columns: readonly string[] | null = null,
     references: readonly Pick<ReferenceExtension, 'table' | 'column'>[] = [],
   ): Promise<Page<Rows[T]>> {
+    this.require(name);
     const order = withTiebreaker(list.order);
     const conditions = [whereSql(this.organizationId, list.conditions)];
     if (request.cursor) conditions.push(keysetSql(name, this.organizationId, order, request.cursor, request.backward));
@@ -183,6 +187,7 @@ export class Loaders {
   }
 
   async count(name: Table, list: Pick<ListQuery, 'conditions'>): Promise<number> {
+    this.require(name);
     const [row] = await this.query<{ count: bigint | number }>(
       Prisma.sql`SELECT count(*) AS count FROM ${table(name)} t WHERE ${whereSql(this.organizationId, list.conditions)}`,
     );
@@ -207,6 +212,7 @@ export class Loaders {
      */
     asker?: object,
   ): Promise<Page<Rows[T]>> {
+    this.require(name);
     const byAsker = asker ? this.pagesByAsker.get(asker) : undefined;
     const known = byAsker?.get(`${name}:${parentColumn}`) as DataLoader<string, Page<Rows[T]>> | undefined;
     if (known) return known.load(parentId);
@@ -239,6 +245,7 @@ export class Loaders {
   }
 
   countOf(name: Table, parentColumn: string, parentId: string, conditions: readonly Condition[]): Promise<number> {
+    this.require(name);
     const key = `countOf:${name}:${parentColumn}:${JSON.stringify(conditions)}`;
     return this.loader<number>(key, async (ids) => {
       const rows = await this.query<{ parent: string; count: bigint | number }>(
@@ -253,6 +260,7 @@ export class Loaders {
 
   /** The diagnoses a line item points at, in the line item's pointer order. */
   linkedDiagnoses(lineItemId: string): Promise<Rows['Diagnosis'][]> {
+    this.require('Diagnosis');
     return this.loader<Rows['Diagnosis'][]>('linkedDiagnoses', async (ids) => {
       const rows = await this.query<Parented<Rows['Diagnosis']>>(
         Prisma.sql`SELECT t.*, link."lineItemId" AS "__parent" FROM "LineItemDiagnosis" link

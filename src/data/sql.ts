@@ -1,26 +1,9 @@
 import { Prisma } from '../generated/prisma/client.js';
+import { clinicTables, type ClinicType } from '../resources.js';
 
-/**
- * The tables the API reads. Identifiers reach SQL only from this list, never from a request.
- */
-export const tables = [
-  'Facility',
-  'Provider',
-  'Patient',
-  'Appointment',
-  'Bill',
-  'CodingGroup',
-  'Diagnosis',
-  'LineItem',
-  'LineItemModifier',
-  'Claim',
-  'ClaimInsurance',
-  'Product',
-  'InventoryChange',
-  'InventoryChangeItem',
-  'StockLevel',
-] as const;
-export type Table = (typeof tables)[number];
+/** The tables the API reads (src/resources.ts). Identifiers reach SQL only from this list, never from a request. */
+export const tables: readonly ClinicType[] = clinicTables;
+export type Table = ClinicType;
 
 /** A filter, compiled to SQL in one place so root lists and per-parent lists filter alike. */
 export type Condition =

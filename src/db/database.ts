@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, ParserOptions } from '@electric-sql/pglite';
 import { newPGlite, pgliteAdapterFactory } from './pglite.js';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
@@ -89,10 +89,10 @@ function observedClient(adapter: SqlMigrationAwareDriverAdapterFactory, listener
 export type DirectRead = <Row>(sql: Prisma.Sql) => Promise<Row[]>;
 
 interface Direct {
-  /** Clinic rows as the API serves them (`clinicRowTypes`). */
+  /** Clinic rows as the API serves them (`clinicRowTypes`), on PostgreSQL and PGlite alike. */
   clinicRows: DirectRead;
-  /** Rows typed as Prisma's `$queryRaw` types them (Date, Decimal, BigInt): authentication, the audit record. */
-  query: DirectRead;
+  /** Rows typed as Prisma's `$queryRaw` types them (Date, Decimal, BigInt): authentication, the audit record. PostgreSQL only. */
+  query?: DirectRead;
 }
 
 const directs = new WeakMap<PrismaClient, Direct>();
@@ -276,10 +276,32 @@ export async function openDatabase(target: DatabaseTarget, options: PostgresOpti
   return wrapPGlite(newPGlite(target.dataDir ?? undefined), target);
 }
 
+/** `clinicRowTypes` for PGlite: the same text forms, so a row has one shape on both databases. */
+const pgliteClinicParsers: ParserOptions = {
+  1114: (value: string) => isoInstant(value),
+  1082: (value: string) => value,
+  1700: (value: string) => value,
+  20: (value: string) => BigInt(value),
+};
+
+function pgliteClinicRead(pglite: PGlite, listeners: ReadonlySet<StatementListener>): DirectRead {
+  return async <Row>(sql: Prisma.Sql) => {
+    const values = sql.values.map((value) => (value instanceof Date ? value.toISOString() : value));
+    if (listeners.size > 0) {
+      const params = JSON.stringify(values);
+      for (const listener of listeners) listener(sql.text, params);
+    }
+    const result = await pglite.query<Row>(sql.text, values, { parsers: pgliteClinicParsers });
+    return result.rows;
+  };
+}
+
 /** A Database over an already open PGlite (tests start from a dump of a migrated, seeded one). */
 export function wrapPGlite(pglite: PGlite, target: DatabaseTarget = { kind: 'pglite', dataDir: null }): Database {
   const factory = pgliteAdapterFactory(pglite);
-  const { prisma, onStatement } = observedClient(factory);
+  const { prisma, onStatement, listeners } = observedClient(factory);
+  // Clinic rows only: authentication and the audit keep Prisma's raw path (and its types) on PGlite.
+  directs.set(prisma, { clinicRows: pgliteClinicRead(pglite, listeners) });
   return {
     target,
     prisma,

@@ -1,9 +1,9 @@
 import { AppointmentStatus } from '../generated/prisma/enums.js';
-import { builder, fieldGuard, typeGuard } from '../builder.js';
+import { builder, fieldGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition, SortKey } from '../data/sql.js';
 import { checkDateRange, given, parseId } from './arguments.js';
-import { OrderDirection, childConnection, connectionType, enumOf, loadNodes, referenceTo, rootConnection } from './connections.js';
+import { childConnection, connectionType, enumOf, OrderDirection, referenceTo, resourceNode, rootConnection } from './connections.js';
 import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
 import { ProviderRef } from './providers.js';
@@ -28,10 +28,8 @@ const AppointmentOrder = builder.inputType('AppointmentOrder', {
 export const AppointmentRef = builder.objectRef<Rows['Appointment']>('Appointment');
 const AppointmentConnection = connectionType(AppointmentRef, 'Appointment');
 
-builder.node(AppointmentRef, {
-  ...typeGuard('Appointment', 'A scheduled visit of a patient with a provider at a facility.'),
-  id: { resolve: (appointment) => appointment.id },
-  loadMany: loadNodes('Appointment'),
+resourceNode('Appointment', AppointmentRef, {
+  description: 'A scheduled visit of a patient with a provider at a facility.',
   fields: (t) => ({
     scheduledStartDate: t.expose('scheduledStartDate', { type: 'DateTime' }),
     scheduledEndDate: t.expose('scheduledEndDate', { type: 'DateTime' }),

@@ -1,9 +1,9 @@
 import { BillingType } from '../generated/prisma/enums.js';
-import { builder, fieldGuard, partGuard, typeGuard } from '../builder.js';
+import { builder, fieldGuard, partGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
 import { checkDateRange, given, parseId } from './arguments.js';
-import { childConnection, childList, connectionType, enumOf, loadNodes, referenceTo, rootConnection } from './connections.js';
+import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection } from './connections.js';
 import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
 import { ProviderRef } from './providers.js';
@@ -17,10 +17,8 @@ const DiagnosisRef = builder.objectRef<Rows['Diagnosis']>('Diagnosis');
 const LineItemRef = builder.objectRef<Rows['LineItem']>('LineItem');
 const LineItemModifierRef = builder.objectRef<Rows['LineItemModifier']>('LineItemModifier');
 
-builder.node(BillRef, {
-  ...typeGuard('Bill', 'The bill of an encounter: who was seen, by whom, where, and how it was coded.'),
-  id: { resolve: (bill) => bill.id },
-  loadMany: loadNodes('Bill'),
+resourceNode('Bill', BillRef, {
+  description: 'The bill of an encounter: who was seen, by whom, where, and how it was coded.',
   fields: (t) => ({
     billNumber: t.exposeString('humanId', { description: 'The number people quote, e.g. "BILL-78432".' }),
     dateOfService: t.expose('dateOfService', { type: 'Date' }),
@@ -46,10 +44,8 @@ builder.node(BillRef, {
   }),
 });
 
-builder.node(CodingGroupRef, {
-  ...typeGuard('CodingGroup', 'A coded unit of an encounter: its diagnoses and the line items they justify.'),
-  id: { resolve: (group) => group.id },
-  loadMany: loadNodes('CodingGroup'),
+resourceNode('CodingGroup', CodingGroupRef, {
+  description: 'A coded unit of an encounter: its diagnoses and the line items they justify.',
   fields: (t) => ({
     status: t.exposeString('status', { description: 'e.g. draft, finalized.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -72,10 +68,8 @@ builder.node(CodingGroupRef, {
   }),
 });
 
-builder.node(DiagnosisRef, {
-  ...typeGuard('Diagnosis', 'A diagnosis code of a coding group.'),
-  id: { resolve: (diagnosis) => diagnosis.id },
-  loadMany: loadNodes('Diagnosis'),
+resourceNode('Diagnosis', DiagnosisRef, {
+  description: 'A diagnosis code of a coding group.',
   fields: (t) => ({
     code: t.exposeString('code', { description: 'ICD-10-CM code, e.g. "L70.0".' }),
     description: t.exposeString('description', { description: 'e.g. "Acne vulgaris".' }),
@@ -84,10 +78,8 @@ builder.node(DiagnosisRef, {
   }),
 });
 
-builder.node(LineItemRef, {
-  ...typeGuard('LineItem', 'A procedure or charge line.'),
-  id: { resolve: (line) => line.id },
-  loadMany: loadNodes('LineItem'),
+resourceNode('LineItem', LineItemRef, {
+  description: 'A procedure or charge line.',
   fields: (t) => ({
     code: t.exposeString('code', { description: 'CPT or HCPCS code, e.g. "99213".' }),
     codeType: t.exposeString('codeType', { description: 'CPT or HCPCS.' }),
@@ -113,10 +105,8 @@ builder.node(LineItemRef, {
   }),
 });
 
-builder.node(LineItemModifierRef, {
-  ...typeGuard('LineItemModifier', 'A modifier on a line item.'),
-  id: { resolve: (modifier) => modifier.id },
-  loadMany: loadNodes('LineItemModifier'),
+resourceNode('LineItemModifier', LineItemModifierRef, {
+  description: 'A modifier on a line item.',
   fields: (t) => ({
     code: t.exposeString('code', { description: 'e.g. "25".' }),
     name: t.exposeString('name', { description: 'e.g. "Significant, separately identifiable E/M service".' }),

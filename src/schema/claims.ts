@@ -1,10 +1,10 @@
 import { ClaimStatus } from '../generated/prisma/enums.js';
-import { builder, fieldGuard, partGuard, typeGuard } from '../builder.js';
+import { builder, fieldGuard, partGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
 import { checkDateRange, given, parseId } from './arguments.js';
 import { BillRef } from './bills.js';
-import { childConnection, childList, connectionType, enumOf, loadNodes, referenceTo, rootConnection } from './connections.js';
+import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection } from './connections.js';
 import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
 import { ProviderRef } from './providers.js';
@@ -15,10 +15,8 @@ export const ClaimRef = builder.objectRef<Rows['Claim']>('Claim');
 const ClaimConnection = connectionType(ClaimRef, 'Claim');
 const ClaimInsuranceRef = builder.objectRef<Rows['ClaimInsurance']>('ClaimInsurance');
 
-builder.node(ClaimRef, {
-  ...typeGuard('Claim', 'An insurance claim for a bill (a bill may have a primary and a secondary claim).'),
-  id: { resolve: (claim) => claim.id },
-  loadMany: loadNodes('Claim'),
+resourceNode('Claim', ClaimRef, {
+  description: 'An insurance claim for a bill (a bill may have a primary and a secondary claim).',
   fields: (t) => ({
     claimAmount: t.expose('claimAmount', { type: 'Decimal' }),
     balance: t.expose('balance', { type: 'Decimal' }),
@@ -44,10 +42,8 @@ builder.node(ClaimRef, {
   }),
 });
 
-builder.node(ClaimInsuranceRef, {
-  ...typeGuard('ClaimInsurance', "A coverage entry of a claim: the payer, plan and the patient's policy."),
-  id: { resolve: (insurance) => insurance.id },
-  loadMany: loadNodes('ClaimInsurance'),
+resourceNode('ClaimInsurance', ClaimInsuranceRef, {
+  description: "A coverage entry of a claim: the payer, plan and the patient's policy.",
   fields: (t) => ({
     payerName: t.exposeString('payerName'),
     planName: t.exposeString('planName'),

@@ -4,11 +4,13 @@ import { encodeCursor, pageRequest, type Page, type PageArgs } from '../data/pag
 import { withTiebreaker, type SortKey, type Table } from '../data/sql.js';
 import { readableReferences, referenceExtension, type ReferenceExtension, type Shape } from '../data/prefetch.js';
 import { connectionParts } from './selection.js';
-import type { ObjectRef } from '@pothos/core';
+import type { ObjectFieldsShape, ObjectRef } from '@pothos/core';
 import { getNamedType, isObjectType, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import { columnsFor } from '../data/columns.js';
-import { builder, fieldGuard, insufficientScope } from '../builder.js';
-import { scopeOfType, type GuardedTypeName } from '../scopes.js';
+import { builder, fieldGuard, guardedNodeExtension, typeGuard } from '../builder.js';
+import type { GuardedTypeName } from '../scopes.js';
+import type { ClinicType } from '../resources.js';
+import { loadNode } from '../data/nodes.js';
 
 type RequestContextTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;
 
@@ -123,17 +125,41 @@ export function enumOf<Value extends string>(name: string, values: Record<string
   });
 }
 
+/** Marks each Node type declared through `resourceNode`, with the resource it serves (checked at build). */
+export const resourceExtension = 'clinicgraphResource';
+
 /**
- * `loadMany` for a node type: through the per-request, organization-filtered loader. `node` and `nodes`
- * return an interface, so no field rule names the type's scope: it is checked here, per type of id, and
- * each id the caller may not read comes back as the error of its own entry (nothing is loaded for it).
+ * The one way to declare a clinic resource's Node type: its description and scope directive from the
+ * scope table, its id, and no loader of its own (`node`, `nodes` and every Node-returning field load
+ * through `loadNode`, src/data/nodes.ts). The schema build refuses a Node type declared otherwise.
  */
-export function loadNodes<T extends Table & GuardedTypeName>(table: T) {
-  const scope = scopeOfType[table];
-  return (ids: string[], context: RequestContext): Promise<(Rows[T] | null)[]> => {
-    // An Error in place of a row: GraphQL completes it as that entry's error (a rejection would fail every entry).
-    if (!context.caller.scopes.has(scope)) return Promise.resolve(ids.map(() => insufficientScope([scope]) as unknown as Rows[T]));
-    return Promise.all(ids.map((id) => context.loaders.byId(table, id)));
+export function resourceNode<T extends ClinicType>(
+  name: T,
+  ref: ObjectRef<RequestContextTypes, Rows[T]>,
+  options: { description: string; fields: ObjectFieldsShape<RequestContextTypes, Rows[T]> },
+) {
+  return builder.node(ref, {
+    ...typeGuard(name, options.description),
+    extensions: { [resourceExtension]: name },
+    id: { resolve: (row: Rows[T]) => (row as { id: string }).id },
+    fields: options.fields,
+  });
+}
+
+/**
+ * A field that returns the Node interface for an id its parent holds (a change feed entry's entity):
+ * loaded the way `node` loads, so the id's type decides the scope checked.
+ */
+export function nodeByIdField<Parent>(description: string, idOf: (parent: Parent) => string | null) {
+  return {
+    type: builder.nodeInterfaceRef(),
+    nullable: true as const,
+    description,
+    extensions: { [guardedNodeExtension]: true },
+    resolve: (parent: Parent, _args: object, context: RequestContext) => {
+      const id = idOf(parent);
+      return id === null ? null : loadNode(context, id);
+    },
   };
 }
 

@@ -1,15 +1,13 @@
-import { builder, fieldGuard, typeGuard } from '../builder.js';
+import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId, searchCondition } from './arguments.js';
-import { connectionType, loadNodes, rootConnection } from './connections.js';
+import { connectionType, resourceNode, rootConnection } from './connections.js';
 
 export const FacilityRef = builder.objectRef<Rows['Facility']>('Facility');
 const FacilityConnection = connectionType(FacilityRef, 'Facility');
 
-builder.node(FacilityRef, {
-  ...typeGuard('Facility', 'A location of the clinic.'),
-  id: { resolve: (facility) => facility.id },
-  loadMany: loadNodes('Facility'),
+resourceNode('Facility', FacilityRef, {
+  description: 'A location of the clinic.',
   fields: (t) => ({
     name: t.exposeString('name'),
     timezone: t.exposeString('timezone', { description: 'IANA time zone, e.g. America/Chicago.' }),

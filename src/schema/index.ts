@@ -1,7 +1,7 @@
 import { GraphQLDirective, DirectiveLocation, GraphQLList, GraphQLNonNull, GraphQLString, specifiedDirectives } from 'graphql';
 import { builder } from '../builder.js';
 import { synchronousNodeIds } from './node-ids.js';
-import { assertTypesGuarded } from './guards.js';
+import { assertResourceNodes, assertTypesGuarded } from './guards.js';
 import './scalars.js';
 import './connections.js';
 import './me.js';
@@ -28,7 +28,7 @@ export const requiresScopesDirective = new GraphQLDirective({
  */
 export function buildSchema({ scopeChecks = true }: { scopeChecks?: boolean } = {}) {
   const built = builder.toSchema({ directives: [...specifiedDirectives, requiresScopesDirective], disableScopeAuth: !scopeChecks });
-  return synchronousNodeIds(assertTypesGuarded(built), builder.options.relay?.encodeGlobalID);
+  return synchronousNodeIds(assertResourceNodes(assertTypesGuarded(built)), builder.options.relay?.encodeGlobalID);
 }
 
 export const schema = buildSchema();

@@ -1,8 +1,8 @@
 import { InventoryChangeStatus, InventoryChangeType } from '../generated/prisma/enums.js';
-import { builder, fieldGuard, partGuard, typeGuard } from '../builder.js';
+import { builder, fieldGuard, partGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId } from './arguments.js';
-import { childConnection, childList, connectionType, enumOf, loadNodes, referenceTo, rootConnection } from './connections.js';
+import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection } from './connections.js';
 import { FacilityRef } from './facilities.js';
 import { ProductRef } from './products.js';
 
@@ -16,10 +16,8 @@ const InventoryChangeItemConnection = connectionType(InventoryChangeItemRef, 'In
 const StockLevelRef = builder.objectRef<Rows['StockLevel']>('StockLevel');
 const StockLevelConnection = connectionType(StockLevelRef, 'StockLevel');
 
-builder.node(InventoryChangeRef, {
-  ...typeGuard('InventoryChange', 'A session of stock movement at a facility, such as receiving a shipment.'),
-  id: { resolve: (change) => change.id },
-  loadMany: loadNodes('InventoryChange'),
+resourceNode('InventoryChange', InventoryChangeRef, {
+  description: 'A session of stock movement at a facility, such as receiving a shipment.',
   fields: (t) => ({
     name: t.exposeString('name', { description: 'e.g. "Weekly Receiving - Jan 20".' }),
     type: t.expose('type', { type: ChangeTypeEnum }),
@@ -43,10 +41,8 @@ builder.node(InventoryChangeRef, {
   }),
 });
 
-builder.node(InventoryChangeItemRef, {
-  ...typeGuard('InventoryChangeItem', 'One product line of an inventory change, often scanned from a GS1 barcode.'),
-  id: { resolve: (item) => item.id },
-  loadMany: loadNodes('InventoryChangeItem'),
+resourceNode('InventoryChangeItem', InventoryChangeItemRef, {
+  description: 'One product line of an inventory change, often scanned from a GS1 barcode.',
   fields: (t) => ({
     scanSourceType: t.exposeString('scanSourceType', { description: 'e.g. product_packaging, manual.' }),
     rawBarcode: t.exposeString('rawBarcode', { nullable: true, description: 'The GS1 element string as scanned.' }),
@@ -66,10 +62,8 @@ builder.node(InventoryChangeItemRef, {
   }),
 });
 
-builder.node(StockLevelRef, {
-  ...typeGuard('StockLevel', 'How much of a product a facility holds: the sum of its closed changes.'),
-  id: { resolve: (level) => level.id },
-  loadMany: loadNodes('StockLevel'),
+resourceNode('StockLevel', StockLevelRef, {
+  description: 'How much of a product a facility holds: the sum of its closed changes.',
   fields: (t) => ({
     quantity: t.exposeInt('quantity'),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),

@@ -1,15 +1,13 @@
-import { builder, fieldGuard, typeGuard } from '../builder.js';
+import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { parseId, searchCondition } from './arguments.js';
-import { connectionType, rootConnection } from './connections.js';
+import { connectionType, resourceNode, rootConnection } from './connections.js';
 
 export const PatientRef = builder.objectRef<Rows['Patient']>('Patient');
 const PatientConnection = connectionType(PatientRef, 'Patient');
 
-builder.node(PatientRef, {
-  ...typeGuard('Patient', 'A patient of the clinic.'),
-  id: { resolve: (patient) => patient.id },
-  loadMany: (ids, context) => Promise.all(ids.map((id) => context.loaders.byId('Patient', id))),
+resourceNode('Patient', PatientRef, {
+  description: 'A patient of the clinic.',
   fields: (t) => ({
     mrn: t.exposeString('mrn', { nullable: true, description: 'Medical record number, when the clinic assigns one.' }),
     firstName: t.exposeString('firstName'),

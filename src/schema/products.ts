@@ -1,18 +1,16 @@
 import { ProductType } from '../generated/prisma/enums.js';
-import { builder, fieldGuard, typeGuard } from '../builder.js';
+import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId, searchCondition } from './arguments.js';
-import { connectionType, enumOf, loadNodes, rootConnection } from './connections.js';
+import { connectionType, enumOf, resourceNode, rootConnection } from './connections.js';
 
 export const ProductTypeEnum = enumOf('ProductType', ProductType, 'What kind of item a product is.');
 
 export const ProductRef = builder.objectRef<Rows['Product']>('Product');
 const ProductConnection = connectionType(ProductRef, 'Product');
 
-builder.node(ProductRef, {
-  ...typeGuard('Product', 'An item of the product catalog: a drug, supply or device the clinic stocks.'),
-  id: { resolve: (product) => product.id },
-  loadMany: loadNodes('Product'),
+resourceNode('Product', ProductRef, {
+  description: 'An item of the product catalog: a drug, supply or device the clinic stocks.',
   fields: (t) => ({
     gtin: t.exposeString('gtin', { nullable: true, description: 'GTIN-14 with its GS1 check digit.' }),
     additionalGtins: t.exposeStringList('additionalGtins', { description: 'Other GTINs of the same product (other pack sizes).' }),

@@ -1,15 +1,13 @@
-import { builder, fieldGuard, typeGuard } from '../builder.js';
+import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId, searchCondition } from './arguments.js';
-import { connectionType, loadNodes, rootConnection } from './connections.js';
+import { connectionType, resourceNode, rootConnection } from './connections.js';
 
 export const ProviderRef = builder.objectRef<Rows['Provider']>('Provider');
 const ProviderConnection = connectionType(ProviderRef, 'Provider');
 
-builder.node(ProviderRef, {
-  ...typeGuard('Provider', 'A clinician or staff member who sees patients or signs charts.'),
-  id: { resolve: (provider) => provider.id },
-  loadMany: loadNodes('Provider'),
+resourceNode('Provider', ProviderRef, {
+  description: 'A clinician or staff member who sees patients or signs charts.',
   fields: (t) => ({
     firstName: t.exposeString('firstName'),
     lastName: t.exposeString('lastName'),

@@ -1,4 +1,14 @@
-import { getOperationAST, Kind, type DocumentNode, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import {
+  getOperationAST,
+  Kind,
+  type DocumentNode,
+  type ExecutionResult,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { getDirective, mapSchema, MapperKind, pruneSchema } from '@graphql-tools/utils';
 import type { Plugin } from 'graphql-yoga';
 import type { RequestContext } from '../context.js';
@@ -38,37 +48,99 @@ export function schemaForScopes(schema: GraphQLSchema, scopes: Iterable<Scope>):
   return visible;
 }
 
-function onlyIntrospection(selectionSet: SelectionSetNode, document: DocumentNode, seen = new Set<string>()): boolean {
-  return selectionSet.selections.every((selection) => {
-    if (selection.kind === Kind.FIELD) return selection.name.value.startsWith('__');
-    if (selection.kind === Kind.INLINE_FRAGMENT) return onlyIntrospection(selection.selectionSet, document, seen);
-    if (seen.has(selection.name.value)) return true;
-    seen.add(selection.name.value);
-    const fragment = document.definitions.find(
-      (definition) => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === selection.name.value,
-    );
-    return fragment?.kind === Kind.FRAGMENT_DEFINITION && onlyIntrospection(fragment.selectionSet, document, seen);
-  });
+/** The request header that asks for the per-key view of the schema, and the value that asks for it. */
+export const schemaViewHeader = 'x-schema-view';
+export const scopedSchemaView = 'scoped';
+
+const schemaFields = new Set(['__schema', '__type']);
+
+/**
+ * The root selections of an operation that read the schema (`__schema`, `__type`), fragments at the
+ * root inlined: what the per-key view answers. Undefined when the operation has none.
+ */
+function schemaSelections(selectionSet: SelectionSetNode, document: DocumentNode, seen = new Set<string>()): SelectionNode[] {
+  const kept: SelectionNode[] = [];
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (schemaFields.has(selection.name.value)) kept.push(selection);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const inner = schemaSelections(selection.selectionSet, document, seen);
+      if (inner.length) kept.push({ ...selection, selectionSet: { ...selection.selectionSet, selections: inner } });
+    } else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      const fragment = document.definitions.find(
+        (definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === selection.name.value,
+      );
+      const inner = fragment ? schemaSelections(fragment.selectionSet, document, seen) : [];
+      if (inner.length) {
+        kept.push({ kind: Kind.INLINE_FRAGMENT, typeCondition: fragment!.typeCondition, directives: selection.directives, selectionSet: { kind: Kind.SELECTION_SET, selections: inner } });
+      }
+    }
+  }
+  return kept;
 }
 
-/** A query whose root fields are all introspection (`__schema`, `__type`, `__typename`). */
-export function isIntrospectionOperation(document: DocumentNode, operationName?: string | null): boolean {
+interface SchemaPart {
+  /** The operation with only its schema-reading root fields (and every fragment, for their insides). */
+  document: DocumentNode;
+  /** Whether that is the whole operation (nothing else to run on the full schema). */
+  whole: boolean;
+}
+
+const parts = new WeakMap<DocumentNode, Map<string, SchemaPart | null>>();
+
+/** The schema-reading part of the operation, cached per document and operation name. */
+export function schemaPartOf(document: DocumentNode, operationName?: string | null): SchemaPart | null {
+  let byName = parts.get(document);
+  if (!byName) parts.set(document, (byName = new Map()));
+  const key = operationName ?? '';
+  let part = byName.get(key);
+  if (part !== undefined) return part;
   const operation = getOperationAST(document, operationName);
-  return operation?.operation === 'query' && onlyIntrospection(operation.selectionSet, document);
+  const selections = operation?.operation === 'query' ? schemaSelections(operation.selectionSet, document) : [];
+  part = null;
+  if (operation && selections.length) {
+    const only: OperationDefinitionNode = { ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections } };
+    const fragments = document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION);
+    const whole = operation.selectionSet.selections.every(
+      (selection) => selection.kind === Kind.FIELD && (schemaFields.has(selection.name.value) || selection.name.value === '__typename'),
+    );
+    part = { document: { kind: Kind.DOCUMENT, definitions: [only, ...fragments] }, whole };
+  }
+  byName.set(key, part);
+  return part;
+}
+
+function requestOf(context: RequestContext): Request | undefined {
+  return (context as RequestContext & { request?: Request }).request;
 }
 
 /**
- * Introspection answers with the schema the caller's effective scopes can read, so tools and GraphiQL
- * show a key what it can use. Only pure introspection operations run on that schema: anything that
- * reads data runs on the full schema, so an unreadable field still answers null with a FORBIDDEN error
- * naming its scope.
+ * Introspection describes the schema that validates the request: the whole schema, identical to
+ * schema.graphql whatever the key's scopes, so codegen, schema checks and GraphiQL's docs work with
+ * any key (a field the key cannot read still validates, and answers null with FORBIDDEN naming its
+ * scope). A request that sends `X-Schema-View: scoped` asks instead for the schema as its key can read
+ * it: every `__schema` and `__type` of the operation answers from that view, mixed with data fields or
+ * not; the data fields still run on the whole schema.
  */
 export function useScopedIntrospection(): Plugin<RequestContext> {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
-      if (!isIntrospectionOperation(args.document, args.operationName)) return;
+      if (requestOf(args.contextValue)?.headers.get(schemaViewHeader)?.trim().toLowerCase() !== scopedSchemaView) return;
+      const part = schemaPartOf(args.document, args.operationName);
+      if (!part) return;
       const visible = schemaForScopes(args.schema, args.contextValue.caller.scopes);
-      setExecuteFn((executionArgs) => executeFn({ ...executionArgs, schema: visible }));
+      if (visible === args.schema) return;
+      setExecuteFn(async (executionArgs) => {
+        const scoped = executeFn({ ...executionArgs, schema: visible, document: part.document });
+        if (part.whole) return scoped;
+        const [full, view] = (await Promise.all([executeFn(executionArgs), scoped])) as ExecutionResult[];
+        return {
+          ...full,
+          data: full!.data ? { ...full!.data, ...view!.data } : full!.data,
+          errors: [...(full!.errors ?? []), ...(view!.errors ?? [])].length ? [...(full!.errors ?? []), ...(view!.errors ?? [])] : undefined,
+        };
+      });
     },
   };
 }
