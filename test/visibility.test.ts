@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildClientSchema,
+  buildSchema,
   getIntrospectionQuery,
   lexicographicSortSchema,
   parse,
@@ -9,7 +10,9 @@ import {
   type IntrospectionQuery,
 } from 'graphql';
 import { schema } from '../src/schema/index.js';
-import { isIntrospectionOperation, schemaForScopes } from '../src/schema/visibility.js';
+import { schemaForScopes, schemaPartOf } from '../src/schema/visibility.js';
+import { projectRoot } from '../src/db/migrate.js';
+import path from 'node:path';
 import { scopeOfType, scopeTable, type Scope } from '../src/scopes.js';
 import { renderScopesDoc, scopesDocPath } from '../scripts/scopes-doc.js';
 import { startTestServer, type TestServer } from './support/app.js';
@@ -20,17 +23,53 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function introspect(key?: string) {
-  const response = await server.gql<IntrospectionQuery>(getIntrospectionQuery(), {}, { key });
+const scopedView = { 'x-schema-view': 'scoped' };
+
+async function introspect(key?: string, headers?: Record<string, string>) {
+  const response = await server.gql<IntrospectionQuery>(getIntrospectionQuery(), {}, { key, headers });
   expect(response.errors).toBeUndefined();
   return buildClientSchema(response.data!);
 }
 
 const printed = (built: Parameters<typeof lexicographicSortSchema>[0]) => printSchema(lexicographicSortSchema(built));
 
-describe('schema per installation', () => {
+describe('introspection', () => {
+  it('describes the whole schema, identical to schema.graphql, whatever the key holds', async () => {
+    const committed = await readFile(path.join(projectRoot, 'schema.graphql'), 'utf8');
+    for (const scopes of [[scopeOfType.Product], [scopeOfType.Me], scopeTable.map((entry) => entry.id)]) {
+      const seen = await introspect(await server.keyWith({ keyScopes: scopes }));
+      expect(printed(seen), scopes.join(' ')).toBe(printed(schema));
+      expect(printed(seen)).toBe(printed(buildSchema(committed)));
+    }
+  });
+
+  it('answers __type for every type, whatever the key holds, unless the per-key view is asked for', async () => {
+    const productsOnly = await server.keyWith({ keyScopes: [scopeOfType.Product] });
+    const response = await server.gql('{ __type(name: "Patient") { name } }', {}, { key: productsOnly });
+    expect(response.data).toEqual({ __type: { name: 'Patient' } });
+  });
+
+  it('applies the per-key view to every introspection field of a mixed operation when asked', async () => {
+    const productsOnly = await server.keyWith({ keyScopes: [scopeOfType.Product] });
+    const query = '{ authorize(document: "{ __typename }") { valid } __schema { types { name } } products(first: 1) { totalCount } patients(first: 1) { totalCount } }';
+    const full = await server.gql(query, {}, { key: productsOnly });
+    expect(full.data?.__schema.types.map((t: { name: string }) => t.name)).toContain('Patient');
+    const scoped = await server.gql(query, {}, { key: productsOnly, headers: scopedView });
+    const names = scoped.data?.__schema.types.map((t: { name: string }) => t.name);
+    expect(names).toContain('Product');
+    expect(names).not.toContain('Patient');
+    expect(scoped.data?.authorize).toEqual({ valid: true });
+    expect(scoped.data?.products.totalCount).toBeGreaterThan(0);
+    // Data fields still run on the whole schema: the unreadable one answers null naming its scope.
+    expect(scoped.data?.patients).toBeNull();
+    expect(scoped.errors?.map((e) => e.extensions?.requiredScopes)).toEqual([[scopeOfType.Patient]]);
+    expect(Object.keys(scoped.data!)).toEqual(['authorize', '__schema', 'products', 'patients']);
+  });
+});
+
+describe('the per-key view (X-Schema-View: scoped)', () => {
   it('a read:products key sees no patient, appointment, bill or claim type, nor any field that reaches one', async () => {
-    const visible = await introspect(await server.keyWith({ keyScopes: [scopeOfType.Product] }));
+    const visible = await introspect(await server.keyWith({ keyScopes: [scopeOfType.Product] }), scopedView);
     const names = Object.keys(visible.getTypeMap());
     for (const hidden of ['Patient', 'Appointment', 'Bill', 'CodingGroup', 'Diagnosis', 'LineItem', 'LineItemModifier', 'Claim', 'ClaimInsurance']) {
       expect(names, hidden).not.toContain(hidden);
@@ -44,19 +83,19 @@ describe('schema per installation', () => {
   });
 
   it('a key holding every scope sees the whole schema', async () => {
-    expect(printed(await introspect())).toBe(printed(schema));
+    expect(printed(await introspect(undefined, scopedView))).toBe(printed(schema));
   });
 
   it('__type answers null for a type the key cannot read', async () => {
     const productsOnly = await server.keyWith({ keyScopes: [scopeOfType.Product] });
     const query = '{ patient: __type(name: "Patient") { name } product: __type(name: "Product") { name } }';
-    expect((await server.gql(query, {}, { key: productsOnly })).data).toEqual({ patient: null, product: { name: 'Product' } });
-    expect((await server.gql(query)).data).toEqual({ patient: { name: 'Patient' }, product: { name: 'Product' } });
+    expect((await server.gql(query, {}, { key: productsOnly, headers: scopedView })).data).toEqual({ patient: null, product: { name: 'Product' } });
+    expect((await server.gql(query, {}, { headers: scopedView })).data).toEqual({ patient: { name: 'Patient' }, product: { name: 'Product' } });
   });
 
   it('leaves execution alone: a field the key cannot read still answers null with a FORBIDDEN error naming its scope', async () => {
     const productsOnly = await server.keyWith({ keyScopes: [scopeOfType.Product] });
-    const response = await server.gql('{ patients(first: 1) { nodes { id } } products(first: 1) { nodes { name } } }', {}, { key: productsOnly });
+    const response = await server.gql('{ patients(first: 1) { nodes { id } } products(first: 1) { nodes { name } } }', {}, { key: productsOnly, headers: scopedView });
     expect(response.status).toBe(200);
     expect(response.data?.patients).toBeNull();
     expect(response.data?.products.nodes).toHaveLength(1);
@@ -71,11 +110,12 @@ describe('schema per installation', () => {
     expect(schemaForScopes(schema, every)).toBe(schema);
   });
 
-  it('uses the visible schema only for operations that are introspection alone', () => {
-    expect(isIntrospectionOperation(parse('{ __schema { types { name } } }'))).toBe(true);
-    expect(isIntrospectionOperation(parse('query Q { ...F } fragment F on Query { __type(name: "X") { name } }'))).toBe(true);
-    expect(isIntrospectionOperation(parse('{ __typename products { totalCount } }'))).toBe(false);
-    expect(isIntrospectionOperation(parse('query A { __typename } query B { me { scopes } }'), 'B')).toBe(false);
+  it('finds the schema-reading fields of an operation, through fragments, and nothing in operations without them', () => {
+    expect(schemaPartOf(parse('{ __schema { types { name } } }'))?.whole).toBe(true);
+    expect(schemaPartOf(parse('query Q { ...F } fragment F on Query { __type(name: "X") { name } }'))).not.toBeNull();
+    expect(schemaPartOf(parse('{ __typename products { totalCount } }'))).toBeNull();
+    expect(schemaPartOf(parse('query A { __schema { queryType { name } } } query B { me { scopes } }'), 'B')).toBeNull();
+    expect(schemaPartOf(parse('{ me { scopes } ... on Query { __schema { queryType { name } } } }'))?.whole).toBe(false);
   });
 });
 

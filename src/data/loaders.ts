@@ -70,7 +70,12 @@ export class Loaders {
 
   /** Refuses, with the error a field rule gives, a read of a table whose scope the caller lacks. */
   private require(name: Table): void {
-    if (!this.scopes.has(resourceOf[name].scope)) throw insufficientScope([resourceOf[name].scope]);
+    this.requireScope(resourceOf[name].scope);
+  }
+
+  /** The same refusal for what is read from outside the clinic tables (the caller's own identity, `me`). */
+  requireScope(scope: Scope): void {
+    if (!this.scopes.has(scope)) throw insufficientScope([scope]);
   }
 
   private loader<V>(key: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {

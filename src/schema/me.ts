@@ -1,6 +1,6 @@
 import { builder, fieldGuard, typeGuard } from '../builder.js';
 import type { Caller } from '../auth/authenticate.js';
-import { scopeTable } from '../scopes.js';
+import { scopeOfType, scopeTable } from '../scopes.js';
 
 const MeApp = builder.objectRef<Caller['app']>('MeApp').implement({
   description: 'The calling app.',
@@ -104,6 +104,9 @@ builder.queryField('me', (t) =>
   t.field({
     ...fieldGuard('Me', 'The calling app, its installation in this clinic, its key and its effective scopes.'),
     type: MeRef,
-    resolve: (_root, _args, context) => context.caller,
+    resolve: (_root, _args, context) => {
+      context.loaders.requireScope(scopeOfType.Me);
+      return context.caller;
+    },
   }),
 );

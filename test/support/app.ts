@@ -3,6 +3,7 @@ import { demoSecret } from '../../src/auth/keys.js';
 import type { Database } from '../../src/db/database.js';
 import { createApp as createMarketplaceApp, createKey, installApp } from '../../src/marketplace/service.js';
 import { createApp, type App } from '../../src/yoga.js';
+import type { HardeningOptions } from '../../src/http/hardening.js';
 import { openTestDatabase } from './database.js';
 
 export interface GraphQLResponse<Data = Record<string, unknown>> extends ExecutionResult<Data> {
@@ -14,6 +15,8 @@ export interface Caller {
   key?: string | null;
   org?: string | null;
   headers?: Record<string, string>;
+  /** Another app over the same database (a schema built differently); the test server's own by default. */
+  app?: App;
 }
 
 export interface TestServer {
@@ -29,9 +32,9 @@ export interface TestServer {
 
 let appCounter = 0;
 
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: { hardening?: HardeningOptions } = {}): Promise<TestServer> {
   const db = await openTestDatabase();
-  const app = createApp({ db });
+  const app = createApp({ db, hardening: options.hardening });
   const clinics = await db.prisma.organization.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } });
   const firstClinic = clinics[0]!.id;
   const server: TestServer = {
@@ -44,7 +47,7 @@ export async function startTestServer(): Promise<TestServer> {
       const org = caller.org === undefined ? firstClinic : caller.org;
       if (key !== null) headers.authorization = `Bearer ${key}`;
       if (org !== null) headers['x-organization-id'] = org;
-      const response = await app.yoga.fetch('http://yoga/graphql', {
+      const response = await (caller.app ?? app).yoga.fetch('http://yoga/graphql', {
         method: 'POST',
         headers,
         body: JSON.stringify({ query, variables }),
