@@ -13,6 +13,7 @@ import type {
   PrismaClient,
 } from '../generated/prisma/client.js';
 import { newId, type IdentifiedType } from '../ids.js';
+import { clinicTables } from '../resources.js';
 import {
   chronicConditions,
   encounterPatterns,
@@ -62,25 +63,8 @@ export const demoClinics: readonly ClinicSpec[] = [
   { name: 'Lakeside Family Medicine', patients: 150 },
 ];
 
-export const generatedTables = [
-  'Organization',
-  'Facility',
-  'Provider',
-  'Product',
-  'InventoryChange',
-  'InventoryChangeItem',
-  'StockLevel',
-  'Patient',
-  'Appointment',
-  'Bill',
-  'CodingGroup',
-  'Diagnosis',
-  'LineItem',
-  'LineItemModifier',
-  'LineItemDiagnosis',
-  'Claim',
-  'ClaimInsurance',
-] as const;
+/** What the generator writes, in order: the clinic, its resources (src/resources.ts, parents first), the line items' diagnosis links. */
+export const generatedTables = ['Organization', ...clinicTables, 'LineItemDiagnosis'] as const;
 export type GeneratedTable = (typeof generatedTables)[number];
 export type RowCounts = Record<GeneratedTable, number>;
 
@@ -353,25 +337,7 @@ function emptyCounts(): RowCounts {
   return Object.fromEntries(generatedTables.map((table) => [table, 0])) as RowCounts;
 }
 
-interface RowTypes {
-  Organization: Prisma.OrganizationCreateManyInput;
-  Facility: Prisma.FacilityCreateManyInput;
-  Provider: Prisma.ProviderCreateManyInput;
-  Product: Prisma.ProductCreateManyInput;
-  InventoryChange: Prisma.InventoryChangeCreateManyInput;
-  InventoryChangeItem: Prisma.InventoryChangeItemCreateManyInput;
-  StockLevel: Prisma.StockLevelCreateManyInput;
-  Patient: Prisma.PatientCreateManyInput;
-  Appointment: Prisma.AppointmentCreateManyInput;
-  Bill: Prisma.BillCreateManyInput;
-  CodingGroup: Prisma.CodingGroupCreateManyInput;
-  Diagnosis: Prisma.DiagnosisCreateManyInput;
-  LineItem: Prisma.LineItemCreateManyInput;
-  LineItemModifier: Prisma.LineItemModifierCreateManyInput;
-  LineItemDiagnosis: Prisma.LineItemDiagnosisCreateManyInput;
-  Claim: Prisma.ClaimCreateManyInput;
-  ClaimInsurance: Prisma.ClaimInsuranceCreateManyInput;
-}
+type RowTypes = { [Table in GeneratedTable]: Prisma.TypeMap['model'][Table]['operations']['createMany']['args']['data'] extends infer Data ? (Data extends readonly (infer Item)[] ? Item : Data) : never };
 
 /**
  * A row with every column spelled out: the bulk insert below fills a missing key with NULL rather than

@@ -22,6 +22,7 @@ import { complexityFromQuery } from '@pothos/plugin-complexity';
 import type { Caller } from '../auth/authenticate.js';
 import { builder } from '../builder.js';
 import { typeOfId } from '../ids.js';
+import { isClinicType, resourceOf } from '../resources.js';
 import { canonicalScopes, scopeTable, type Scope } from '../scopes.js';
 
 /** Longest document the dry run parses, in lexical tokens. */
@@ -137,10 +138,10 @@ class ScopeWalk {
       return [];
     }
     const ids = [args.id, ...(Array.isArray(args.ids) ? args.ids : [])].filter((id): id is string => typeof id === 'string');
+    // The scope loadNode checks (src/data/nodes.ts): the declared resource's, by the id's prefix.
     return ids.flatMap((id) => {
       const typeName = typeOfId(id);
-      const type = typeName ? this.schema.getType(typeName) : undefined;
-      return type ? directiveScopes(this.schema, type) : [];
+      return typeName && isClinicType(typeName) ? [resourceOf[typeName].scope] : [];
     });
   }
 }
