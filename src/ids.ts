@@ -24,6 +24,9 @@ export const idPrefixes = {
   InventoryChangeItem: 'itm',
   StockLevel: 'stk',
   PhiAccess: 'phi',
+  ClinicAdmin: 'adm',
+  AdminSession: 'ses',
+  AdminPasswordLink: 'pwl',
 } as const;
 
 export type IdentifiedType = keyof typeof idPrefixes;

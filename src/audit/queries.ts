@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { MarketplaceError, parseDuration } from '../marketplace/service.js';
 import { canonicalScopes } from '../scopes.js';
 
@@ -27,6 +27,8 @@ export interface AuditQuery {
   app?: string;
   patient?: string;
   since?: string;
+  /** Only records before this date or instant (same forms as `since`). */
+  before?: string;
   limit?: number;
 }
 
@@ -57,12 +59,13 @@ export async function listPhiAccess(prisma: PrismaClient, query: AuditQuery) {
     appId = app.id;
   }
   const since = query.since ? parseSince(query.since) : undefined;
+  const before = query.before ? parseSince(query.before) : undefined;
   const rows = await prisma.phiAccess.findMany({
     where: {
       organizationId: clinic.id,
       ...(appId ? { appId } : {}),
       ...(query.patient ? { patientIds: { has: query.patient } } : {}),
-      ...(since ? { createdAt: { gte: since } } : {}),
+      ...(since || before ? { createdAt: { ...(since ? { gte: since } : {}), ...(before ? { lt: before } : {}) } } : {}),
     },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: limit,
@@ -89,8 +92,32 @@ export async function listPhiAccess(prisma: PrismaClient, query: AuditQuery) {
   }));
   return {
     organization: clinic,
-    filters: { app: query.app ?? null, patient: query.patient ?? null, since: since ?? null, limit },
+    filters: { app: query.app ?? null, patient: query.patient ?? null, since: since ?? null, before: before ?? null, limit },
     records,
+  };
+}
+
+/** PHI access records per UTC day and app over the last `days` days (today included), for the console's chart. */
+export async function phiAccessPerDay(prisma: PrismaClient, query: { organizationId: string; days?: number; now?: Date }) {
+  const days = query.days ?? 30;
+  const today = new Date(`${(query.now ?? new Date()).toISOString().slice(0, 10)}T00:00:00.000Z`);
+  const since = new Date(today.getTime() - (days - 1) * dayMs);
+  const rows = await prisma.$queryRaw<{ appId: string; day: string; records: number }[]>(Prisma.sql`
+    SELECT "appId", to_char("createdAt", 'YYYY-MM-DD') AS "day", count(*)::int AS "records"
+    FROM "PhiAccess" WHERE "organizationId" = ${query.organizationId} AND "createdAt" >= ${since}
+    GROUP BY 1, 2`);
+  const dayList = Array.from({ length: days }, (_, i) => new Date(since.getTime() + i * dayMs).toISOString().slice(0, 10));
+  const apps = await prisma.app.findMany({
+    where: { id: { in: [...new Set(rows.map((row) => row.appId))] } },
+    select: { id: true, slug: true, name: true },
+    orderBy: { slug: 'asc' },
+  });
+  return {
+    days: dayList,
+    apps: apps.map((app) => ({
+      ...app,
+      records: dayList.map((day) => Number(rows.find((row) => row.appId === app.id && row.day === day)?.records ?? 0)),
+    })),
   };
 }
 

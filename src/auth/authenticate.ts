@@ -8,7 +8,7 @@ export interface Caller {
   app: { id: string; slug: string; name: string; liveVersionId: string | null; declaredScopes: Scope[] };
   organization: { id: string; name: string };
   installation: { id: string; installedAt: Date; grantedScopes: Scope[] };
-  key: { id: string; prefix: string; scopes: Scope[]; test: boolean; createdAt: Date; expiresAt: Date | null };
+  key: { id: string; prefix: string; scopes: Scope[]; test: boolean; createdAt: Date; expiresAt: Date | null; organizationId: string | null };
   scopes: ReadonlySet<Scope>;
 }
 
@@ -20,6 +20,7 @@ interface KeyLookup {
   keyCreatedAt: Date;
   expiresAt: Date | null;
   revokedAt: Date | null;
+  keyOrganizationId: string | null;
   appId: string;
   slug: string;
   appName: string;
@@ -70,13 +71,14 @@ export async function authenticate(
   // One statement: key, app and this clinic's active installation together, always on the primary.
   const lookup = Prisma.sql`
     SELECT k."id" AS "keyId", k."prefix", k."scopes" AS "keyScopes", k."test", k."createdAt" AS "keyCreatedAt",
-           k."expiresAt", k."revokedAt",
+           k."expiresAt", k."revokedAt", k."organizationId" AS "keyOrganizationId",
            a."id" AS "appId", a."slug", a."name" AS "appName", a."liveVersionId", a."declaredScopes",
            i."id" AS "installationId", i."installedAt", i."grantedScopes",
            o."id" AS "organizationId", o."name" AS "organizationName"
     FROM "ApiKey" k
     JOIN "App" a ON a."id" = k."appId"
     LEFT JOIN "InstallationRecord" i ON i."appId" = a."id" AND i."organizationId" = ${organizationId} AND i."uninstalledAt" IS NULL
+      AND (k."organizationId" IS NULL OR k."organizationId" = i."organizationId")
     LEFT JOIN "Organization" o ON o."id" = i."organizationId"
     WHERE k."secretHash" = ${hashSecret(secret)}`;
   const direct = directQueryOf(prisma);
@@ -85,6 +87,12 @@ export async function authenticate(
   if (key.revokedAt && key.revokedAt <= now) throw unauthenticated('This API key has been revoked. Create a new key.');
   if (key.expiresAt && key.expiresAt <= now) throw unauthenticated('This API key has expired. Create a new key.');
 
+  if (key.keyOrganizationId && key.keyOrganizationId !== organizationId) {
+    // A key from a clinic's consent works in that clinic only, even where the app is installed too.
+    throw clientError('FORBIDDEN', `This API key was issued by organization ${key.keyOrganizationId} and works only there.`, {
+      status: 403,
+    });
+  }
   if (!key.installationId || !key.organizationId || !key.installedAt || !key.grantedScopes) {
     // Same answer whether the organization exists or not: an app learns nothing about clinics that did not install it.
     throw clientError('FORBIDDEN', `App "${key.slug}" is not installed in organization ${organizationId.slice(0, 64)}.`, {
@@ -106,6 +114,7 @@ export async function authenticate(
       test: key.test,
       createdAt: key.keyCreatedAt,
       expiresAt: key.expiresAt,
+      organizationId: key.keyOrganizationId,
     },
     scopes: new Set(effectiveScopes(key.keyScopes, key.grantedScopes, key.declaredScopes)),
   };

@@ -1,11 +1,12 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 
 /**
- * Records keys' last use off the request path: ids collect in memory and one UPDATE writes them
- * every interval, so a request never waits on a write.
+ * Records keys' and installations' last use off the request path: ids collect in memory and one
+ * UPDATE per table writes them every interval, so a request never waits on a write.
  */
 export class LastUsedRecorder {
-  private pending = new Set<string>();
+  private pendingKeys = new Set<string>();
+  private pendingInstallations = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -13,19 +14,27 @@ export class LastUsedRecorder {
     private readonly intervalMs = 5000,
   ) {}
 
-  touch(keyId: string): void {
-    this.pending.add(keyId);
+  touch(keyId: string, installationId?: string): void {
+    this.pendingKeys.add(keyId);
+    if (installationId) this.pendingInstallations.add(installationId);
     this.timer ??= setTimeout(() => void this.flush(), this.intervalMs).unref();
   }
 
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.pending.size === 0) return;
-    const ids = [...this.pending];
-    this.pending.clear();
-    await this.prisma.apiKey.updateMany({ where: { id: { in: ids } }, data: { lastUsedAt: new Date() } }).catch(() => {
-      // Best effort: a missed last-used stamp must never fail or slow a request; the next use records it.
-    });
+    const keys = [...this.pendingKeys];
+    const installations = [...this.pendingInstallations];
+    this.pendingKeys.clear();
+    this.pendingInstallations.clear();
+    const now = new Date();
+    // Best effort: a missed last-used stamp must never fail or slow a request; the next use records it.
+    await Promise.all([
+      keys.length ? this.prisma.apiKey.updateMany({ where: { id: { in: keys } }, data: { lastUsedAt: now } }).catch(() => undefined) : null,
+      installations.length
+        ? // Raw, so the installation's updatedAt keeps meaning "its grant or state changed".
+          this.prisma.$executeRaw`UPDATE "InstallationRecord" SET "lastRequestAt" = ${now} WHERE "id" = ANY(${installations})`.catch(() => undefined)
+        : null,
+    ]);
   }
 }

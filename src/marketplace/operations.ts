@@ -1,5 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { listPhiAccess, scopeUsageReport, type AuditQuery } from '../audit/queries.js';
+import { readAccountsConfig } from '../accounts/config.js';
+import { createAdmin, disableAdmin, listAdmins, resetPassword } from '../accounts/service.js';
 import {
   createApp,
   createKey,
@@ -12,6 +14,7 @@ import {
   revokeKey,
   rotateKey,
   uninstallApp,
+  updateAppOAuth,
   updateAppScopes,
   updateGrant,
 } from './service.js';
@@ -23,7 +26,12 @@ import {
 export const operations = {
   'orgs.create': (prisma: PrismaClient, input: { name: string }) => createOrganization(prisma, input.name),
   'orgs.list': (prisma: PrismaClient) => listOrganizations(prisma),
-  'apps.create': (prisma: PrismaClient, input: { slug: string; name: string; scopes: string[] }) => createApp(prisma, input),
+  'apps.create': (
+    prisma: PrismaClient,
+    input: { slug: string; name: string; scopes: string[]; optionalScopes?: string[]; redirectUris?: string[] },
+  ) => createApp(prisma, input),
+  'apps.oauth': (prisma: PrismaClient, input: { slug: string; redirectUris?: string[]; optionalScopes?: string[]; newSecret?: boolean }) =>
+    updateAppOAuth(prisma, input),
   'apps.list': (prisma: PrismaClient) => listApps(prisma),
   'apps.update': (prisma: PrismaClient, input: { slug: string; scopes: string[] }) =>
     updateAppScopes(prisma, input.slug, input.scopes),
@@ -48,6 +56,12 @@ export const operations = {
   'keys.rotate': (prisma: PrismaClient, input: { id: string; grace?: string }) =>
     rotateKey(prisma, input.id, input.grace ? parseDuration(input.grace) : 0),
   'audit.list': (prisma: PrismaClient, input: AuditQuery) => listPhiAccess(prisma, input),
+  // Links are built from the settings of the process that runs the operation: the server's, when the CLI goes through it.
+  'admins.create': (prisma: PrismaClient, input: { organizationId: string; email: string; name: string }) =>
+    createAdmin(prisma, input, readAccountsConfig()),
+  'admins.list': (prisma: PrismaClient, input: { organizationId: string }) => listAdmins(prisma, input),
+  'admins.reset-password': (prisma: PrismaClient, input: { email: string }) => resetPassword(prisma, input, readAccountsConfig()),
+  'admins.disable': (prisma: PrismaClient, input: { email: string }) => disableAdmin(prisma, input),
   'report.scopes': (prisma: PrismaClient, input: { organizationId: string; days?: number }) => scopeUsageReport(prisma, input),
 } as const;
 

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { generateSecret, hashSecret, visiblePrefix } from '../auth/keys.js';
+import { hashToken, randomToken } from '../accounts/tokens.js';
 import { newId } from '../ids.js';
 import { assignableScopes, canonicalScopes, isAssignableScope } from '../scopes.js';
 
@@ -56,7 +57,54 @@ async function organizationById(prisma: PrismaClient, id: string) {
   return organization;
 }
 
-export async function createApp(prisma: PrismaClient, input: { slug: string; name: string; scopes: readonly string[] }) {
+const loopbackHosts = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * Redirect URIs are compared character for character at authorization, so each must be exactly what
+ * the app will send: absolute, no fragment, https (or http on a loopback address, for native and
+ * development apps, RFC 8252 §7.3).
+ */
+export function parseRedirectUris(uris: readonly string[]): string[] {
+  const cleaned = [...new Set(uris.map((u) => u.trim()).filter(Boolean))];
+  for (const uri of cleaned) {
+    let url: URL;
+    try {
+      url = new URL(uri);
+    } catch {
+      throw new MarketplaceError(`Redirect URI "${uri}" is not an absolute URL; write it in full, e.g. https://app.example.com/oauth/callback.`);
+    }
+    if (url.hash || uri.includes('#')) throw new MarketplaceError(`Redirect URI "${uri}" has a fragment (#…); redirect URIs cannot.`);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackHosts.has(url.hostname))) {
+      throw new MarketplaceError(`Redirect URI "${uri}" must use https (http only for 127.0.0.1, [::1] or localhost).`);
+    }
+    if (/[\s,;'"<>]/.test(uri) || uri.length > 500) {
+      throw new MarketplaceError(`Redirect URI "${uri.slice(0, 80)}" has spaces, quotes, commas or semicolons, or is longer than 500 characters.`);
+    }
+  }
+  return cleaned;
+}
+
+function parseOptionalScopes(optional: readonly string[] | undefined, declared: readonly string[]): string[] {
+  const scopes = parseScopeList(optional ?? [], 'optional scopes');
+  const undeclared = scopes.filter((scope) => !declared.includes(scope));
+  if (undeclared.length > 0) {
+    throw new MarketplaceError(`Optional scopes must be among the declared ones (${declared.join(', ')}); ${undeclared.join(', ')} is not.`);
+  }
+  return scopes;
+}
+
+/** OAuth client secrets: `cgs_` (for secret scanners) and 256 random bits; shown once, stored as a hash. */
+function newClientSecret(): { secret: string; hash: string } {
+  const secret = `cgs_${randomToken()}`;
+  return { secret, hash: hashToken(secret) };
+}
+
+export const clientSecretPattern = /^cgs_[A-Za-z0-9_-]{43}$/;
+
+export async function createApp(
+  prisma: PrismaClient,
+  input: { slug: string; name: string; scopes: readonly string[]; optionalScopes?: readonly string[]; redirectUris?: readonly string[] },
+) {
   if (!slugPattern.test(input.slug)) {
     throw new MarketplaceError(
       `Slug "${input.slug}" is not valid: use 3-50 lowercase letters, digits and hyphens, starting and ending with a letter or digit.`,
@@ -68,13 +116,50 @@ export async function createApp(prisma: PrismaClient, input: { slug: string; nam
   if (await prisma.app.findUnique({ where: { slug: input.slug } })) {
     throw new MarketplaceError(`Slug "${input.slug}" is taken: app slugs are unique. Choose another.`, 'conflict');
   }
+  const optionalScopes = parseOptionalScopes(input.optionalScopes, declaredScopes);
+  const redirectUris = parseRedirectUris(input.redirectUris ?? []);
+  const client = redirectUris.length > 0 ? newClientSecret() : null;
   const appId = newId('App');
   const versionId = newId('AppVersion');
-  return prisma.$transaction(async (tx) => {
-    await tx.app.create({ data: { id: appId, slug: input.slug, name: input.name.trim(), declaredScopes } });
+  const app = await prisma.$transaction(async (tx) => {
+    await tx.app.create({
+      data: {
+        id: appId,
+        slug: input.slug,
+        name: input.name.trim(),
+        declaredScopes,
+        optionalScopes,
+        redirectUris,
+        clientSecretHash: client?.hash ?? null,
+      },
+    });
     await tx.appVersion.create({ data: { id: versionId, appId, number: 1, scopes: declaredScopes } });
-    return tx.app.update({ where: { id: appId }, data: { liveVersionId: versionId }, include: { versions: true } });
+    return tx.app.update({ where: { id: appId }, data: { liveVersionId: versionId }, include: { versions: true }, omit: { clientSecretHash: true } });
   });
+  return { ...app, ...(client ? { oauth: { clientId: app.id, clientSecret: client.secret } } : {}) };
+}
+
+/**
+ * Registers the app as an OAuth client (redirect URIs, optional scopes) and, when asked or when it has
+ * none yet, a new client secret: shown once in the result, stored as a hash; the old secret stops working.
+ */
+export async function updateAppOAuth(
+  prisma: PrismaClient,
+  input: { slug: string; redirectUris?: readonly string[]; optionalScopes?: readonly string[]; newSecret?: boolean },
+) {
+  const app = await appBySlug(prisma, input.slug);
+  const redirectUris = input.redirectUris ? parseRedirectUris(input.redirectUris) : app.redirectUris;
+  if (redirectUris.length === 0) {
+    throw new MarketplaceError(`App "${app.slug}" needs at least one redirect URI (--redirect-uris) to use the install flow.`);
+  }
+  const optionalScopes = input.optionalScopes ? parseOptionalScopes(input.optionalScopes, app.declaredScopes) : app.optionalScopes;
+  const client = input.newSecret || !app.clientSecretHash ? newClientSecret() : null;
+  const updated = await prisma.app.update({
+    where: { id: app.id },
+    data: { redirectUris, optionalScopes, ...(client ? { clientSecretHash: client.hash } : {}) },
+    omit: { clientSecretHash: true },
+  });
+  return { ...updated, oauth: { clientId: app.id, ...(client ? { clientSecret: client.secret } : {}) } };
 }
 
 export function listApps(prisma: PrismaClient) {
@@ -84,6 +169,7 @@ export function listApps(prisma: PrismaClient) {
       installations: { where: { uninstalledAt: null }, select: { organizationId: true, grantedScopes: true } },
       _count: { select: { keys: true } },
     },
+    omit: { clientSecretHash: true },
   });
 }
 
@@ -102,7 +188,13 @@ export async function updateAppScopes(prisma: PrismaClient, slug: string, scopes
     await tx.appVersion.create({
       data: { id: versionId, appId: app.id, number: (latest?.number ?? 0) + 1, scopes: declaredScopes },
     });
-    return tx.app.update({ where: { id: app.id }, data: { declaredScopes, liveVersionId: versionId }, include: { versions: true } });
+    const optionalScopes = app.optionalScopes.filter((scope) => declaredScopes.includes(scope));
+    return tx.app.update({
+      where: { id: app.id },
+      data: { declaredScopes, optionalScopes, liveVersionId: versionId },
+      include: { versions: true },
+      omit: { clientSecretHash: true },
+    });
   });
 }
 
@@ -115,7 +207,15 @@ function checkGrant(app: { slug: string; declaredScopes: string[] }, grant: read
   }
 }
 
-export async function installApp(prisma: PrismaClient, input: { slug: string; organizationId: string; grant?: readonly string[] }) {
+/** Who changed an installation: a clinic admin (console, consent page), or nobody named (the CLI). */
+export interface Actor {
+  adminId?: string;
+}
+
+export async function installApp(
+  prisma: PrismaClient,
+  input: { slug: string; organizationId: string; grant?: readonly string[] } & Actor,
+) {
   const app = await appBySlug(prisma, input.slug);
   await organizationById(prisma, input.organizationId);
   const grantedScopes = input.grant ? parseScopeList(input.grant, 'grant') : app.declaredScopes;
@@ -139,7 +239,13 @@ export async function installApp(prisma: PrismaClient, input: { slug: string; or
           data: { id: newId('Installation'), appId: app.id, organizationId: input.organizationId, grantedScopes },
         });
     await tx.installationEvent.create({
-      data: { id: newId('InstallationEvent'), installationId: installation.id, kind: existing ? 'reinstalled' : 'installed', grantedScopes },
+      data: {
+        id: newId('InstallationEvent'),
+        installationId: installation.id,
+        kind: existing ? 'reinstalled' : 'installed',
+        grantedScopes,
+        adminId: input.adminId ?? null,
+      },
     });
     return installation;
   });
@@ -156,25 +262,58 @@ async function activeInstallation(prisma: PrismaClient, slug: string, organizati
   return { app, installation };
 }
 
-export async function updateGrant(prisma: PrismaClient, input: { slug: string; organizationId: string; grant: readonly string[] }) {
+export async function updateGrant(
+  prisma: PrismaClient,
+  input: { slug: string; organizationId: string; grant: readonly string[] } & Actor,
+) {
   const { app, installation } = await activeInstallation(prisma, input.slug, input.organizationId);
   const grantedScopes = parseScopeList(input.grant, 'grant');
   checkGrant(app, grantedScopes);
   return prisma.$transaction(async (tx) => {
     await tx.installationEvent.create({
-      data: { id: newId('InstallationEvent'), installationId: installation.id, kind: 'grant_changed', grantedScopes },
+      data: { id: newId('InstallationEvent'), installationId: installation.id, kind: 'grant_changed', grantedScopes, adminId: input.adminId ?? null },
     });
     return tx.installationRecord.update({ where: { id: installation.id }, data: { grantedScopes } });
   });
 }
 
-export async function uninstallApp(prisma: PrismaClient, input: { slug: string; organizationId: string }) {
-  const { installation } = await activeInstallation(prisma, input.slug, input.organizationId);
+/** Ends access at once; keys the clinic's consent issued for this app are revoked too, so a reinstall starts afresh. */
+export async function uninstallApp(prisma: PrismaClient, input: { slug: string; organizationId: string } & Actor) {
+  const { app, installation } = await activeInstallation(prisma, input.slug, input.organizationId);
   return prisma.$transaction(async (tx) => {
     await tx.installationEvent.create({
-      data: { id: newId('InstallationEvent'), installationId: installation.id, kind: 'uninstalled', grantedScopes: [] },
+      data: { id: newId('InstallationEvent'), installationId: installation.id, kind: 'uninstalled', grantedScopes: [], adminId: input.adminId ?? null },
+    });
+    await tx.apiKey.updateMany({
+      where: { appId: app.id, organizationId: input.organizationId, revokedAt: null },
+      data: { revokedAt: new Date() },
     });
     return tx.installationRecord.update({ where: { id: installation.id }, data: { uninstalledAt: new Date() } });
+  });
+}
+
+/**
+ * A consent page's decision: installs the app, or changes the grant of an installed one, through the
+ * same rules and history as the CLI. The consent decides the scopes it asked about; scopes granted
+ * earlier and not asked about this time stay granted.
+ */
+export async function approveInstallation(
+  prisma: PrismaClient,
+  input: { slug: string; organizationId: string; requested: readonly string[]; approved: readonly string[]; adminId: string },
+) {
+  const app = await appBySlug(prisma, input.slug);
+  const existing = await prisma.installationRecord.findUnique({
+    where: { appId_organizationId: { appId: app.id, organizationId: input.organizationId } },
+  });
+  if (!existing || existing.uninstalledAt) {
+    return installApp(prisma, { slug: input.slug, organizationId: input.organizationId, grant: input.approved, adminId: input.adminId });
+  }
+  const kept = existing.grantedScopes.filter((scope) => !input.requested.includes(scope));
+  return updateGrant(prisma, {
+    slug: input.slug,
+    organizationId: input.organizationId,
+    grant: [...new Set([...kept, ...input.approved])],
+    adminId: input.adminId,
   });
 }
 
@@ -198,7 +337,7 @@ export interface CreatedKey {
 
 export async function createKey(
   prisma: PrismaClient,
-  input: { slug: string; scopes?: readonly string[]; expiresInMs?: number; test?: boolean; name?: string },
+  input: { slug: string; scopes?: readonly string[]; expiresInMs?: number; test?: boolean; name?: string; organizationId?: string },
 ): Promise<CreatedKey> {
   const app = await appBySlug(prisma, input.slug);
   const scopes = input.scopes ? parseScopeList(input.scopes, 'key scopes') : app.declaredScopes;
@@ -220,6 +359,7 @@ export async function createKey(
       scopes,
       test,
       expiresAt: input.expiresInMs ? new Date(Date.now() + input.expiresInMs) : null,
+      organizationId: input.organizationId ?? null,
     },
   });
   return { id: key.id, secret, prefix: key.prefix, scopes: key.scopes, test: key.test, expiresAt: key.expiresAt };
@@ -257,6 +397,7 @@ export async function rotateKey(prisma: PrismaClient, id: string, graceMs = 0) {
     scopes: old.scopes,
     test: old.test,
     name: old.name ?? undefined,
+    organizationId: old.organizationId ?? undefined,
     expiresInMs: old.expiresAt ? Math.max(old.expiresAt.getTime() - Date.now(), 60_000) : undefined,
   });
   const revokedAt = new Date(Date.now() + graceMs);
