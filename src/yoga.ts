@@ -13,6 +13,8 @@ import { ScopeUsageRecorder } from './audit/scope-usage.js';
 import { useScopedIntrospection } from './schema/visibility.js';
 import { useCompiledExecution } from './execution.js';
 import { RequestCache } from '@pothos/plugin-scope-auth';
+import type { AccountsOverrides } from './accounts/config.js';
+import { createWebApp, useWebPages } from './web/app.js';
 
 export interface AppOptions {
   db: Database;
@@ -22,6 +24,8 @@ export interface AppOptions {
   hardening?: HardeningOptions;
   /** The schema served; defaults to clinicgraph's. The benchmark passes one built with scope checks disabled, to price them. */
   schema?: GraphQLSchema;
+  /** Clinic admin accounts and sessions (src/accounts/config.ts); each defaults to its environment variable. */
+  accounts?: AccountsOverrides;
 }
 
 export interface App {
@@ -89,10 +93,11 @@ function useTraceId(): Plugin {
   };
 }
 
-export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, schema: served = schema }: AppOptions): App {
+export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, schema: served = schema, accounts }: AppOptions): App {
   const lastUsed = new LastUsedRecorder(db.prisma);
   const scopeUsage = new ScopeUsageRecorder(db.prisma);
   const hardening = createHardening({ db, traceIdOf, hardening: hardeningOptions });
+  const web = createWebApp({ prisma: db.prisma, accounts, logger: hardening.logger });
   const yoga = createYoga<Record<string, never>, RequestContext>({
     schema: served,
     graphqlEndpoint: '/graphql',
@@ -111,6 +116,7 @@ export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, sc
     plugins: [
       useTraceId(),
       ...hardening.plugins,
+      useWebPages(web),
       useCompiledExecution(),
       useScopedIntrospection(),
       usePhiAudit({ prisma: db.prisma, schema: served, scopeUsage }),
@@ -119,7 +125,7 @@ export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, sc
     context: async ({ request }): Promise<RequestContext> => {
       // Authenticated (and rate limited) once, before parsing, by the request guard (src/http/guard.ts).
       const caller = hardening.callerOf(request) ?? (await authenticate(db.prisma, request.headers));
-      lastUsed.touch(caller.key.id);
+      lastUsed.touch(caller.key.id, caller.installation.id);
       return {
         traceId: traceIdOf(request),
         db,

@@ -17,7 +17,7 @@ export interface RequestGuard {
   callerOf(request: Request): Caller | undefined;
 }
 
-function clientAddress(request: Request, serverContext: unknown, trustProxy: boolean): string {
+export function clientAddress(request: Request, serverContext: unknown, trustProxy: boolean): string {
   if (trustProxy) {
     const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
     if (forwarded) return forwarded.slice(0, 64);
