@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { describeTarget, openDatabase, parseDatabaseUrl } from './db/database.js';
 import { lockDataDirectory } from './db/lock.js';
-import { seedDemo } from './demo/seed.js';
+import { demoOAuthApp, seedDemo } from './demo/seed.js';
 import { demoSecret } from './auth/keys.js';
 import { createApp } from './yoga.js';
 import { startAdminSocket } from './cli/admin-socket.js';
@@ -22,6 +22,17 @@ if (demoOrganizations.length > 0) {
   console.log('\nDemo app key (demo data only; never created when NODE_ENV=production). Paste into GraphiQL or curl:');
   console.log(`Authorization: Bearer ${demoSecret}`);
   for (const organization of demoOrganizations) console.log(`X-Organization-Id: ${organization.id}   # ${organization.name}`);
+}
+if (!production && demo.demoAdmins?.length) {
+  const base = `http://localhost:${port}`;
+  console.log(`\nDemo clinic admins (demo data only; never created when NODE_ENV=production). Sign in at ${base}/console:`);
+  for (const admin of demo.demoAdmins) {
+    const clinic = demoOrganizations.find((organization) => organization.id === admin.organizationId)?.name ?? admin.organizationId;
+    console.log(`${admin.email}  password: ${admin.password}   # ${clinic}`);
+  }
+  if (demo.demoOAuthAppId) {
+    console.log(`Demo OAuth app "${demoOAuthApp.slug}": client_id ${demo.demoOAuthAppId}, client_secret ${demoOAuthApp.clientSecret}, redirect_uri ${demoOAuthApp.redirectUris[0]}`);
+  }
 }
 
 const app = createApp({

@@ -67,7 +67,17 @@ export function buildProgram(): Command {
     .requiredOption('--slug <slug>', 'unique, lowercase letters, digits and hyphens')
     .requiredOption('--name <name>', 'display name')
     .requiredOption('--scopes <scopes>', scopesHelp, scopeList)
-    .action(run('apps.create', (options: { slug: string; name: string; scopes: string[] }) => options));
+    .option('--optional <scopes>', 'declared scopes the consent page leaves unchecked unless the admin opts in', scopeList)
+    .option('--redirect-uris <uris>', 'comma-separated OAuth redirect URIs (matched exactly); prints a client secret once', scopeList)
+    .action(
+      run('apps.create', (options: { slug: string; name: string; scopes: string[]; optional?: string[]; redirectUris?: string[] }) => ({
+        slug: options.slug,
+        name: options.name,
+        scopes: options.scopes,
+        optionalScopes: options.optional,
+        redirectUris: options.redirectUris,
+      })),
+    );
   apps.command('list').description('List apps with their installations.').action(run('apps.list', () => undefined as never));
   apps
     .command('update')
@@ -75,6 +85,21 @@ export function buildProgram(): Command {
     .requiredOption('--app <slug>', 'the app')
     .requiredOption('--scopes <scopes>', scopesHelp, scopeList)
     .action(run('apps.update', (options: { app: string; scopes: string[] }) => ({ slug: options.app, scopes: options.scopes })));
+  apps
+    .command('oauth')
+    .description('Register the app for the install flow: redirect URIs, optional scopes, and a client secret (printed once).')
+    .requiredOption('--app <slug>', 'the app')
+    .option('--redirect-uris <uris>', 'comma-separated redirect URIs, each matched exactly (https, or http on 127.0.0.1/localhost)', scopeList)
+    .option('--optional <scopes>', 'declared scopes left unchecked on the consent page unless the admin opts in', scopeList)
+    .option('--new-secret', 'replace the client secret (the old one stops working at once)')
+    .action(
+      run('apps.oauth', (options: { app: string; redirectUris?: string[]; optional?: string[]; newSecret?: boolean }) => ({
+        slug: options.app,
+        redirectUris: options.redirectUris,
+        optionalScopes: options.optional,
+        newSecret: options.newSecret,
+      })),
+    );
   apps
     .command('install')
     .description('Install an app in a clinic, approving all or part of its declared scopes.')
@@ -152,16 +177,48 @@ export function buildProgram(): Command {
     .option('--app <slug>', 'only this app')
     .option('--patient <id>', "only requests that returned this patient's data (pat_…)")
     .option('--since <when>', 'a date (2026-01-31), an instant, or an age (7d, 12h)')
+    .option('--before <when>', 'only records before this date, instant or age')
     .option('--limit <n>', 'at most this many records (default 100)', (value) => Number(value))
     .action(
-      run('audit.list', (options: { org: string; app?: string; patient?: string; since?: string; limit?: number }) => ({
+      run('audit.list', (options: { org: string; app?: string; patient?: string; since?: string; before?: string; limit?: number }) => ({
         organizationId: options.org,
         app: options.app,
         patient: options.patient,
         since: options.since,
+        before: options.before,
         limit: options.limit,
       })),
     );
+
+  const admins = program.command('admins').description('Clinic admins: people who approve installs and use the console.');
+  admins
+    .command('create')
+    .description('Create a clinic admin and print a one-time link to set the password (no mail is sent).')
+    .requiredOption('--org <id>', 'the organization (org_…)')
+    .requiredOption('--email <email>', 'the person’s email, used to sign in')
+    .requiredOption('--name <name>', 'the person’s name')
+    .action(
+      run('admins.create', (options: { org: string; email: string; name: string }) => ({
+        organizationId: options.org,
+        email: options.email,
+        name: options.name,
+      })),
+    );
+  admins
+    .command('list')
+    .description("List a clinic's admins.")
+    .requiredOption('--org <id>', 'the organization (org_…)')
+    .action(run('admins.list', (options: { org: string }) => ({ organizationId: options.org })));
+  admins
+    .command('reset-password')
+    .description('Print a new one-time set-password link; earlier links stop working.')
+    .requiredOption('--email <email>', 'the admin')
+    .action(run('admins.reset-password', (options: { email: string }) => ({ email: options.email })));
+  admins
+    .command('disable')
+    .description('Disable an admin: sessions end at once and sign-in is refused.')
+    .requiredOption('--email <email>', 'the admin')
+    .action(run('admins.disable', (options: { email: string }) => ({ email: options.email })));
 
   const report = program.command('report').description('Reports for a clinic.');
   report

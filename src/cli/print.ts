@@ -27,7 +27,7 @@ const listed = (values: string[], max: number) =>
 
 interface AuditListing {
   organization: { id: string; name: string };
-  filters: { app: string | null; patient: string | null; since: Date | string | null; limit: number };
+  filters: { app: string | null; patient: string | null; since: Date | string | null; before?: Date | string | null; limit: number };
   records: (Row & { patientIds: string[]; fieldPaths: string[] })[];
 }
 
@@ -36,6 +36,7 @@ function auditText({ organization, filters, records }: AuditListing): string {
     filters.app && `app ${filters.app}`,
     filters.patient && `patient ${filters.patient}`,
     filters.since && `since ${text(filters.since)}`,
+    filters.before && `before ${text(filters.before)}`,
   ].filter(Boolean);
   const lines = [
     `${records.length} patient-data access record${records.length === 1 ? '' : 's'} in ${organization.name} (${organization.id})${narrowed.length ? `, ${narrowed.join(', ')}` : ''}, newest first.`,
@@ -102,7 +103,25 @@ export function printResult(name: OperationName, result: unknown, json: boolean)
       return;
     case 'apps.create':
     case 'apps.update':
-      console.log(fields(row, ['id', 'slug', 'name', 'declaredScopes', 'liveVersionId']));
+    case 'apps.oauth': {
+      console.log(fields(row, ['id', 'slug', 'name', 'declaredScopes', 'optionalScopes', 'redirectUris', 'liveVersionId']));
+      const oauth = row.oauth as { clientId: string; clientSecret?: string } | undefined;
+      if (oauth) console.log(`\nOAuth client_id: ${oauth.clientId}`);
+      if (oauth?.clientSecret) console.log(`Client secret (shown once; store it now, it cannot be retrieved):\n${oauth.clientSecret}`);
+      return;
+    }
+    case 'admins.create':
+    case 'admins.reset-password': {
+      const { admin, passwordLink } = result as { admin: Row; passwordLink: { url: string; expiresAt: Date | string } };
+      console.log(fields(admin, ['id', 'email', 'name']));
+      console.log(`\nSend this one-time link to ${text(admin.email)} yourself (no mail is sent); it works once, until ${text(passwordLink.expiresAt)}:\n${passwordLink.url}`);
+      return;
+    }
+    case 'admins.list':
+      console.log(table(result as Row[], ['id', 'email', 'name', 'passwordSetAt', 'createdAt', 'disabledAt']));
+      return;
+    case 'admins.disable':
+      console.log(fields(row, ['id', 'email', 'disabledAt']));
       return;
     case 'apps.list':
       console.log(
@@ -126,7 +145,7 @@ export function printResult(name: OperationName, result: unknown, json: boolean)
       console.log(`\nSecret (shown once; store it now, it cannot be retrieved):\n${text(row.secret)}`);
       return;
     case 'keys.list':
-      console.log(table(result as Row[], ['id', 'prefix', 'name', 'scopes', 'test', 'createdAt', 'expiresAt', 'revokedAt', 'lastUsedAt']));
+      console.log(table(result as Row[], ['id', 'prefix', 'name', 'scopes', 'organizationId', 'test', 'createdAt', 'expiresAt', 'revokedAt', 'lastUsedAt']));
       return;
     case 'keys.revoke':
       console.log(fields(row, ['id', 'prefix', 'revokedAt']));

@@ -4,10 +4,29 @@
  */
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { demoSecret, hashSecret, visiblePrefix } from '../auth/keys.js';
+import { readAccountsConfig } from '../accounts/config.js';
+import { hashPassword } from '../accounts/passwords.js';
+import { hashToken } from '../accounts/tokens.js';
 import { allScopes } from '../scopes.js';
 import { defaultNow, defaultSeed, demoClinics, generateClinics, seededIds } from './generate.js';
 
 export const demoAppSlug = 'clinicgraph-demo';
+
+/** An app registered for the OAuth install flow and installed nowhere: the README's walkthrough installs it. */
+export const demoOAuthApp = {
+  slug: 'demo-recall-reminders',
+  name: 'Recall Reminders (demo)',
+  scopes: ['read:patients', 'read:appointments', 'read:facilities', 'read:marketplace'],
+  optionalScopes: ['read:facilities'],
+  redirectUris: ['http://localhost:8976/callback', 'http://127.0.0.1:8976/callback'],
+  clientSecret: 'cgs_DEMOonlyDEMOonlyDEMOonlyDEMOonlyDEMOonlyDEM',
+} as const;
+
+/** Each demo clinic's admin: deterministic, public credentials, never created when NODE_ENV=production. */
+export function demoAdminOf(organization: { name: string }): { email: string; password: string; name: string } {
+  const slug = organization.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return { email: `admin@${slug}.example`, password: `demo-only-${slug}`, name: `${organization.name} admin` };
+}
 
 export interface SeedDemoOptions {
   production: boolean;
@@ -18,6 +37,9 @@ export interface SeedDemoResult {
   created: boolean;
   organizations: { id: string; name: string }[];
   demoSecret?: string;
+  /** Demo clinic admins that still exist, with their public demo passwords. */
+  demoAdmins?: { organizationId: string; email: string; password: string }[];
+  demoOAuthAppId?: string;
 }
 
 /** Seeds an empty database; a database that has any organization is left alone. */
@@ -90,8 +112,55 @@ export async function seedDemo(prisma: PrismaClient, { production, logger }: See
       },
     });
   });
-  logger?.(`Demo app "${demoAppSlug}" installed in ${organizations.length} clinics with a test key (${Math.round(performance.now() - started)} ms).`);
-  return { created: true, organizations, demoSecret };
+  await seedDemoAccess(prisma, { organizations, newDemoId, createdAt: appCreatedAt });
+  logger?.(
+    `Demo app "${demoAppSlug}" installed in ${organizations.length} clinics with a test key; "${demoOAuthApp.slug}" registered for the install flow; one admin per clinic (${Math.round(performance.now() - started)} ms).`,
+  );
+  return { created: true, organizations, demoSecret, ...(await demoAccessOf(prisma, organizations)) };
+}
+
+/** The install flow's demo: an OAuth client app and an admin with a password for each clinic. */
+async function seedDemoAccess(
+  prisma: PrismaClient,
+  options: { organizations: { id: string; name: string }[]; newDemoId: ReturnType<typeof seededIds>; createdAt: Date },
+): Promise<void> {
+  const { organizations, newDemoId, createdAt } = options;
+  const argon2 = readAccountsConfig().argon2;
+  const admins = await Promise.all(
+    organizations.map(async (organization) => ({ organization, ...demoAdminOf(organization), hash: await hashPassword(demoAdminOf(organization).password, argon2) })),
+  );
+  await prisma.$transaction(async (tx) => {
+    const appId = newDemoId('App');
+    const versionId = newDemoId('AppVersion');
+    await tx.app.create({
+      data: {
+        id: appId,
+        slug: demoOAuthApp.slug,
+        name: demoOAuthApp.name,
+        declaredScopes: [...demoOAuthApp.scopes],
+        optionalScopes: [...demoOAuthApp.optionalScopes],
+        redirectUris: [...demoOAuthApp.redirectUris],
+        clientSecretHash: hashToken(demoOAuthApp.clientSecret),
+        createdAt,
+        updatedAt: createdAt,
+      },
+    });
+    await tx.appVersion.create({ data: { id: versionId, appId, number: 1, scopes: [...demoOAuthApp.scopes], createdAt } });
+    await tx.app.update({ where: { id: appId }, data: { liveVersionId: versionId, updatedAt: createdAt } });
+    for (const admin of admins) {
+      await tx.clinicAdmin.create({
+        data: {
+          id: newDemoId('ClinicAdmin'),
+          organizationId: admin.organization.id,
+          email: admin.email,
+          name: admin.name,
+          passwordHash: admin.hash,
+          passwordSetAt: createdAt,
+          createdAt,
+        },
+      });
+    }
+  });
 }
 
 async function existingDemo(prisma: PrismaClient): Promise<SeedDemoResult> {
@@ -101,9 +170,24 @@ async function existingDemo(prisma: PrismaClient): Promise<SeedDemoResult> {
     orderBy: { organization: { name: 'asc' } },
   });
   const key = await prisma.apiKey.findUnique({ where: { secretHash: hashSecret(demoSecret) }, select: { revokedAt: true } });
+  const organizations = installations.map(({ organization }) => organization);
   return {
     created: false,
-    organizations: installations.map(({ organization }) => organization),
+    organizations,
     ...(key && !key.revokedAt ? { demoSecret } : {}),
+    ...(await demoAccessOf(prisma, organizations)),
+  };
+}
+
+async function demoAccessOf(prisma: PrismaClient, organizations: { id: string; name: string }[]) {
+  const expected = organizations.map((organization) => ({ organizationId: organization.id, ...demoAdminOf(organization) }));
+  const [admins, app] = await Promise.all([
+    prisma.clinicAdmin.findMany({ where: { email: { in: expected.map((a) => a.email) }, disabledAt: null }, select: { email: true } }),
+    prisma.app.findUnique({ where: { slug: demoOAuthApp.slug }, select: { id: true, clientSecretHash: true } }),
+  ]);
+  const present = new Set(admins.map((a) => a.email));
+  return {
+    demoAdmins: expected.filter((a) => present.has(a.email)).map(({ organizationId, email, password }) => ({ organizationId, email, password })),
+    ...(app && app.clientSecretHash === hashToken(demoOAuthApp.clientSecret) ? { demoOAuthAppId: app.id } : {}),
   };
 }
