@@ -1,7 +1,7 @@
 import { listPhiAccess, phiAccessPerDay, scopeUsageReport } from '../audit/queries.js';
 import { typeOfId } from '../ids.js';
 import { MarketplaceError, uninstallApp, updateGrant } from '../marketplace/service.js';
-import { canonicalScopes, scopeTable } from '../scopes.js';
+import { canonicalScopes, patientDataScopes, scopeTable, type Scope } from '../scopes.js';
 import { errorPage } from './accounts.js';
 import { recordsPerDayChart } from './chart.js';
 import { csrfValid, sessionFor, type Session, type WebContext, type WebRequest } from './context.js';
@@ -13,7 +13,7 @@ const unusedWindowDays = 30;
 
 function scopeLabel(id: string): Html {
   const entry = scopeTable.find((e) => e.id === id);
-  const phi = Boolean(entry && 'patientData' in entry && entry.patientData);
+  const phi = patientDataScopes.has(id as Scope);
   return html`${entry?.title ?? id} <code>${id}</code>${phi ? html`<span class="tag phi">Patient data</span>` : null}`;
 }
 

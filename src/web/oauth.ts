@@ -1,7 +1,7 @@
 import OAuth2Server from '@node-oauth/oauth2-server';
 import { clientSecretPattern } from '../marketplace/service.js';
 import type { ConsentingAdmin } from '../oauth/model.js';
-import { scopeTable } from '../scopes.js';
+import { patientDataScopes, scopeTable, type Scope } from '../scopes.js';
 import { errorPage } from './accounts.js';
 import { csrfValid, sessionFor, type Session, type WebContext, type WebRequest } from './context.js';
 import { html, page } from './html.js';
@@ -20,8 +20,7 @@ function scopeEntry(id: string) {
 }
 
 function exposesPatientData(id: string): boolean {
-  const entry = scopeEntry(id);
-  return Boolean(entry && 'patientData' in entry && entry.patientData);
+  return patientDataScopes.has(id as Scope);
 }
 
 /** Back to the app with an OAuth error (RFC 6749 §4.1.2.1): only once the redirect URI is known to be the app's. */
