@@ -97,7 +97,12 @@ export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, sc
   const lastUsed = new LastUsedRecorder(db.prisma);
   const scopeUsage = new ScopeUsageRecorder(db.prisma);
   const hardening = createHardening({ db, traceIdOf, hardening: hardeningOptions });
-  const web = createWebApp({ prisma: db.prisma, accounts, logger: hardening.logger });
+  const web = createWebApp({
+    prisma: db.prisma,
+    accounts,
+    logger: hardening.logger,
+    throttleStore: { redisUrl: hardening.config.rateLimit.redisUrl, keyPrefix: hardening.config.rateLimit.keyPrefix },
+  });
   const yoga = createYoga<Record<string, never>, RequestContext>({
     schema: served,
     graphqlEndpoint: '/graphql',
@@ -136,7 +141,7 @@ export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, sc
   });
   return {
     yoga,
-    close: async () => void (await Promise.all([lastUsed.flush(), scopeUsage.flush(), hardening.close()])),
+    close: async () => void (await Promise.all([lastUsed.flush(), scopeUsage.flush(), hardening.close(), web.close()])),
     drain: hardening.drain,
   };
 }

@@ -264,6 +264,22 @@ describe('forms and sessions', () => {
     expect(await right.text()).toContain('Too many failed sign-ins');
   });
 
+  it('counts failed sign-ins across instances through Redis (REDIS_URL)', async () => {
+    const { createApp } = await import('../src/yoga.js');
+    const keyPrefix = `test-signin-${process.pid}-${Date.now()}`;
+    const options = { hardening: { rateLimit: { redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix } }, accounts: { signIn: { accountPoints: 3 } } };
+    const instances = [createApp({ db: server.db, ...options }), createApp({ db: server.db, ...options })];
+    try {
+      const admin = demoAdminOf(clinicA);
+      const clients = instances.map((instance) => new CookieClient(async (url, init) => instance.yoga.fetch(url, init ?? {})));
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await clients[i % 2]!.signIn(admin.email, `wrong ${i}`)).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+    } finally {
+      await Promise.all(instances.map((instance) => instance.close()));
+    }
+  });
+
   it('sets a password through the one-time link, and signs out', async () => {
     const created = await createAdmin(
       server.db.prisma,

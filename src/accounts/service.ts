@@ -131,7 +131,11 @@ export async function createSession(
   input: { adminId: string; csrfSecret: string; ttlMs: number },
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = randomToken();
-  const expiresAt = new Date(Date.now() + input.ttlMs);
+  const now = Date.now();
+  const expiresAt = new Date(now + input.ttlMs);
+  // Sessions over for a day are of no further use: each sign-in clears them, so the table stays the size of who is signed in.
+  const dayAgo = new Date(now - 86_400_000);
+  await prisma.adminSession.deleteMany({ where: { OR: [{ expiresAt: { lt: dayAgo } }, { revokedAt: { lt: dayAgo } }] } });
   await prisma.adminSession.create({
     data: { id: newId('AdminSession'), adminId: input.adminId, tokenHash: hashToken(token), csrfSecret: input.csrfSecret, expiresAt },
   });

@@ -1,23 +1,45 @@
-import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AccountsConfig } from './config.js';
 
 /**
  * Failed sign-ins counted per account and per client address (rate-limiter-flexible, fixed window).
  * A refused attempt is not even verified, so a guesser spends no argon2 time of ours and learns
- * nothing; a success clears the account's count.
+ * nothing; a success clears the account's count. With REDIS_URL every instance counts together
+ * (falling back to its own memory while Redis is away), like the API's rate limits.
  */
 export interface SignInThrottle {
   /** Seconds until the next attempt may be tried, or 0. */
   retryAfter(account: string, address: string): Promise<number>;
   failed(account: string, address: string): Promise<void>;
   succeeded(account: string): Promise<void>;
+  close(): Promise<void>;
 }
 
-export function createSignInThrottle(config: AccountsConfig['signIn']): SignInThrottle {
-  const accounts: RateLimiterAbstract = new RateLimiterMemory({ points: config.accountPoints, duration: config.windowSeconds, keyPrefix: 'signin:account' });
-  const addresses: RateLimiterAbstract = new RateLimiterMemory({ points: config.addressPoints, duration: config.windowSeconds, keyPrefix: 'signin:address' });
-  const wait = async (limiter: RateLimiterAbstract, key: string, points: number) => {
-    const state = await limiter.get(key);
+export interface ThrottleStore {
+  redisUrl: string | null;
+  keyPrefix: string;
+}
+
+/** Limiter keys never hold an email address or a client address, only their hashes. */
+const keyOf = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+export function createSignInThrottle(config: AccountsConfig['signIn'], store: ThrottleStore = { redisUrl: null, keyPrefix: 'clinicgraph' }): SignInThrottle {
+  // No offline queue: while Redis is away, commands fail at once and the in-memory insurance limiter answers.
+  const redis = store.redisUrl ? new Redis(store.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }) : null;
+  redis?.on('error', () => {
+    // Reported by the API's limiters on the same Redis; here the insurance limiter takes over silently.
+  });
+  const limiter = (name: string, points: number): RateLimiterAbstract => {
+    const options = { points, duration: config.windowSeconds, keyPrefix: `${store.keyPrefix}:signin:${name}` };
+    const memory = new RateLimiterMemory(options);
+    return redis ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory }) : memory;
+  };
+  const accounts = limiter('account', config.accountPoints);
+  const addresses = limiter('address', config.addressPoints);
+  const wait = async (target: RateLimiterAbstract, key: string, points: number) => {
+    const state = await target.get(keyOf(key));
     return state && state.consumedPoints >= points ? Math.max(1, Math.ceil(state.msBeforeNext / 1000)) : 0;
   };
   return {
@@ -25,10 +47,13 @@ export function createSignInThrottle(config: AccountsConfig['signIn']): SignInTh
       return Math.max(await wait(accounts, account, config.accountPoints), await wait(addresses, address, config.addressPoints));
     },
     async failed(account, address) {
-      await Promise.all([accounts.penalty(account), addresses.penalty(address)]);
+      await Promise.all([accounts.penalty(keyOf(account)), addresses.penalty(keyOf(address))]);
     },
     async succeeded(account) {
-      await accounts.delete(account);
+      await accounts.delete(keyOf(account));
+    },
+    async close() {
+      await redis?.quit().catch(() => redis.disconnect());
     },
   };
 }

@@ -72,6 +72,8 @@ export function oauthModel(prisma: PrismaClient) {
         if (error instanceof MarketplaceError) throw new InvalidScopeError(error.message);
         throw error;
       }
+      // Codes expired for a day can no longer be replayed usefully (their keys were revoked or never issued): drop them.
+      await prisma.oAuthAuthorizationCode.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - 86_400_000) } } });
       await prisma.oAuthAuthorizationCode.create({
         data: {
           codeHash: hashToken(code.authorizationCode),

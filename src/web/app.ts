@@ -2,7 +2,7 @@ import OAuth2Server from '@node-oauth/oauth2-server';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { accountsConfig, type AccountsOverrides } from '../accounts/config.js';
-import { createSignInThrottle } from '../accounts/throttle.js';
+import { createSignInThrottle, type ThrottleStore } from '../accounts/throttle.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { clientAddress } from '../http/guard.js';
 import { oauthModel } from '../oauth/model.js';
@@ -33,12 +33,15 @@ export function isWebPath(pathname: string): boolean {
 
 export interface WebApp {
   handle(request: Request, serverContext: unknown, url: URL): Promise<Response>;
+  close(): Promise<void>;
 }
 
 export interface WebOptions {
   prisma: PrismaClient;
   accounts?: AccountsOverrides;
   logger?: Logger;
+  /** Where sign-in failures are counted: the API rate limits' Redis when there is one. */
+  throttleStore?: ThrottleStore;
 }
 
 /** The clinic console and the OAuth install flow: server-rendered pages over the marketplace service. */
@@ -47,7 +50,7 @@ export function createWebApp(options: WebOptions): WebApp {
   const context: WebContext = {
     prisma: options.prisma,
     config,
-    throttle: createSignInThrottle(config.signIn),
+    throttle: createSignInThrottle(config.signIn, options.throttleStore),
     oauth: new OAuth2Server({
       model: oauthModel(options.prisma) as unknown as OAuth2Server.AuthorizationCodeModel,
       authorizationCodeLifetime: config.authorizationCodeTtlSeconds,
@@ -87,6 +90,7 @@ export function createWebApp(options: WebOptions): WebApp {
         return errorPage(500, 'Something went wrong', 'Nothing was changed. Try again in a moment.');
       }
     },
+    close: () => context.throttle.close(),
   };
 }
 
