@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -24,6 +25,19 @@ const received: URL[] = [];
 let clinics: { id: string; name: string }[] = [];
 let app: { id: string; secret: string; slug: string };
 let waiters: ((url: URL) => void)[] = [];
+
+const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2 A/AA violations on the page as it is now (evaluated through DevTools, which the page's CSP does not govern). */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(await axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(options: object): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
+    const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  });
+  return violations;
+}
 
 function nextCallback(): Promise<URL> {
   return new Promise((resolve) => waiters.push(resolve));
@@ -112,6 +126,8 @@ describe.runIf(browserTestsRun())('the install flow in a real browser', () => {
     await page.goto(authorizeUrl({ base: server.url, clientId: app.id, redirectUri: callbackUrl, state: 'state-approve', challenge: pkce.challenge }));
 
     // Not signed in: the sign-in form first, used with the keyboard alone.
+    await page.getByLabel('Email').waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.getByLabel('Email').focus();
     await page.keyboard.type(admin.email);
     await page.keyboard.press('Tab');
@@ -124,6 +140,7 @@ describe.runIf(browserTestsRun())('the install flow in a real browser', () => {
     expect(await page.locator('.scope', { hasText: 'read:patients' }).locator('.tag.phi').count()).toBe(1);
     expect(await page.locator('.scope', { hasText: 'read:providers' }).locator('.tag.phi').count()).toBe(0);
     await page.screenshot({ path: path.join(screenshots, 'consent.png'), fullPage: true });
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     await page.getByLabel(/Read appointments/).uncheck();
     const answered = nextCallback();
@@ -171,6 +188,7 @@ describe.runIf(browserTestsRun())('the install flow in a real browser', () => {
     expect(await chart.locator('rect').count()).toBeGreaterThan(0);
     expect(await page.locator('.legend').textContent()).toContain('Browser Recall');
     await page.screenshot({ path: path.join(screenshots, 'console.png'), fullPage: true });
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     await page.getByRole('link', { name: 'Open the PHI access record' }).click();
     await page.getByLabel('App').selectOption(app.slug);
@@ -186,6 +204,7 @@ describe.runIf(browserTestsRun())('the install flow in a real browser', () => {
     expect(await rows.first().textContent()).toContain(patientId);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: path.join(screenshots, 'access-record-phone.png'), fullPage: true });
+    expect(await accessibilityViolations(page)).toEqual([]);
     // Phone width: nothing wider than the screen but the table, which scrolls inside its own box.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1100, height: 900 });

@@ -77,7 +77,7 @@ export function recordsPerDayChart(options: { days: string[]; series: Series[]; 
     .filter((row) => row.total > 0);
   return html`<figure class="chart-figure">${svg}
 ${series.length ? html`<ul class="legend" aria-label="Apps">${legend}</ul>` : html`<p class="muted">${description}</p>`}
-<details><summary>The chart’s numbers as a table</summary><div class="table-wrap"><table><caption>${options.title}</caption>
+<details><summary>The chart’s numbers as a table</summary><div class="table-wrap" tabindex="0" role="region" aria-label="${options.title}, as a table"><table><caption>${options.title}</caption>
 <thead><tr><th scope="col">Day</th>${series.map((s) => html`<th scope="col">${s.name}</th>`)}</tr></thead>
 <tbody>${rows.length ? rows.map((row) => html`<tr><th scope="row">${row.day}</th>${row.values.map((v) => html`<td>${v}</td>`)}</tr>`) : html`<tr><td colspan="${series.length + 1}">No records.</td></tr>`}</tbody></table></div></details></figure>`;
 }

@@ -176,7 +176,7 @@ ${apps.map((app) => html`<option value="${app.slug}"${app.slug === filters.app ?
 <div><label for="f-to">To (inclusive)</label><input id="f-to" name="to" type="date" value="${filters.to}"></div>
 <div><button type="submit">Filter</button></div></form>
 ${problems.length ? html`<div class="error" role="alert"><ul class="plain">${problems.map((p) => html`<li>${p}</li>`)}</ul></div>` : null}
-<div class="card table-wrap"><table><caption>${records.length} record${records.length === 1 ? '' : 's'}</caption>
+<div class="card table-wrap" tabindex="0" role="region" aria-label="Access records (scrolls sideways on narrow screens)"><table><caption>${records.length} record${records.length === 1 ? '' : 's'}</caption>
 <thead><tr><th scope="col">When</th><th scope="col">App</th><th scope="col">Key</th><th scope="col">Operation</th><th scope="col">Patients</th><th scope="col">Fields</th></tr></thead>
 <tbody>${records.map(
   (record) => html`<tr><td>${when(record.at)}</td><td>${record.app}</td><td><code>${record.key}</code></td><td>${record.operationName ?? '(anonymous)'}</td>
