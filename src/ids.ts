@@ -27,6 +27,9 @@ export const idPrefixes = {
   ClinicAdmin: 'adm',
   AdminSession: 'ses',
   AdminPasswordLink: 'pwl',
+  WebhookSubscription: 'whk',
+  WebhookDelivery: 'evt',
+  WebhookAttempt: 'wat',
 } as const;
 
 export type IdentifiedType = keyof typeof idPrefixes;

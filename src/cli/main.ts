@@ -6,6 +6,7 @@ import { runOperation, type OperationInput, type OperationName } from '../market
 import { assignableScopes } from '../scopes.js';
 import { callAdminSocket } from './admin-socket.js';
 import { printResult } from './print.js';
+import { addSyncCommands } from './sync-commands.js';
 
 /**
  * Runs an operation against DATABASE_URL. On the embedded default, while a server holds the data
@@ -228,6 +229,7 @@ export function buildProgram(): Command {
     .option('--days <n>', 'the window, in days up to today (default 30)', (value) => Number(value))
     .action(run('report.scopes', (options: { org: string; days?: number }) => ({ organizationId: options.org, days: options.days })));
 
+  addSyncCommands(program, { execute, json: () => Boolean(program.opts().json) });
   return program;
 }
 

@@ -226,6 +226,20 @@ function postgresPoolConfig(url: string, options: PostgresOptions): pg.PoolConfi
 }
 
 /**
+ * adapter-pg runs a migration script by splitting it on every ";", which cuts a function body
+ * (the change-capture triggers) apart. Prisma's native engine sends the script whole, in one
+ * simple-protocol query, and so does this.
+ */
+function wholeScripts(factory: SqlMigrationAwareDriverAdapterFactory, pool: pg.Pool): SqlMigrationAwareDriverAdapterFactory {
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => Object.assign(await factory.connect(), { executeScript: async (script: string) => void (await pool.query(script)) }),
+    connectToShadowDb: () => factory.connectToShadowDb(),
+  };
+}
+
+/**
  * The schema engine reads pg_catalog columns of type "char" (OID 18), which adapter-pg cannot decode;
  * migrations run on their own short-lived connection that reads those as text.
  */
@@ -238,8 +252,7 @@ async function migratePostgres(url: string): Promise<string[]> {
     },
   });
   try {
-    const factory = new PrismaPg(pool) as SqlMigrationAwareDriverAdapterFactory;
-    return await applyMigrations(factory);
+    return await applyMigrations(wholeScripts(new PrismaPg(pool) as SqlMigrationAwareDriverAdapterFactory, pool));
   } finally {
     await pool.end();
   }

@@ -2,6 +2,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import { listPhiAccess, scopeUsageReport, type AuditQuery } from '../audit/queries.js';
 import { readAccountsConfig } from '../accounts/config.js';
 import { createAdmin, disableAdmin, listAdmins, resetPassword } from '../accounts/service.js';
+import { syncOperations } from '../sync/operations.js';
 import {
   createApp,
   createKey,
@@ -63,6 +64,7 @@ export const operations = {
   'admins.reset-password': (prisma: PrismaClient, input: { email: string }) => resetPassword(prisma, input, readAccountsConfig()),
   'admins.disable': (prisma: PrismaClient, input: { email: string }) => disableAdmin(prisma, input),
   'report.scopes': (prisma: PrismaClient, input: { organizationId: string; days?: number }) => scopeUsageReport(prisma, input),
+  ...syncOperations,
 } as const;
 
 export type OperationName = keyof typeof operations;

@@ -14,6 +14,7 @@ import './claims.js';
 import './products.js';
 import './inventory.js';
 import './authorize.js';
+import './changes.js';
 
 export const requiresScopesDirective = new GraphQLDirective({
   name: 'requiresScopes',
