@@ -1,5 +1,3 @@
-import { resolveNodes } from '@pothos/plugin-relay';
-import type { GraphQLResolveInfo } from 'graphql';
 import { builder, insufficientScope } from '../builder.js';
 import type { RequestContext } from '../context.js';
 import {
@@ -18,7 +16,7 @@ import {
 } from '../changes/log.js';
 import { maxPageSize, defaultPageSize } from '../data/pagination.js';
 import { badUserInput, clientError } from '../errors.js';
-import { enumOf } from './connections.js';
+import { enumOf, nodeByIdField } from './connections.js';
 
 const screaming = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
 
@@ -29,12 +27,6 @@ export const ChangeTypeEnum = builder.enumType('ChangeType', {
 
 export const ChangeOperationEnum = enumOf('ChangeOperation', { insert: 'insert', update: 'update', delete: 'delete' } as const, 'What a write did to an entity.');
 
-/** The entity a change names, through the same guarded node loading `node(id:)` uses. */
-function loadChangedEntity(change: Change, context: RequestContext, info: GraphQLResolveInfo) {
-  if (change.operation === 'delete') return null;
-  return resolveNodes(builder, context, info, [{ typename: change.type, id: change.entityId }]).then(([entity]) => entity ?? null);
-}
-
 const ChangeRef = builder.objectRef<Change>('Change').implement({
   description: 'One insert, update or delete of an entity, as the clinic\'s data recorded it.',
   fields: (t) => ({
@@ -44,13 +36,12 @@ const ChangeRef = builder.objectRef<Change>('Change').implement({
     entityId: t.exposeID('entityId', { description: 'The id of the entity that changed.' }),
     operation: t.expose('operation', { type: ChangeOperationEnum }),
     changedAt: t.expose('changedAt', { type: 'DateTime', description: 'When the writing transaction started.' }),
-    entity: t.field({
-      type: builder.nodeInterfaceRef(),
-      nullable: true,
-      description:
+    entity: t.field(
+      nodeByIdField<Change>(
         'The entity as it is now; null after a delete (a tombstone) or when it no longer exists. Null with FORBIDDEN when the key lacks its scope.',
-      resolve: (change, _args, context, info) => loadChangedEntity(change, context, info),
-    }),
+        (change) => (change.operation === 'delete' ? null : change.entityId),
+      ),
+    ),
   }),
 });
 
