@@ -5,7 +5,8 @@ import { insufficientScope } from '../errors.js';
 import type { Scope } from '../scopes.js';
 import { directReadOf, type DirectRead } from '../db/database.js';
 import type { ReferenceExtension } from './prefetch.js';
-import { toPage, type Page, type PageRequest } from './pagination.js';
+import { rowsToRead, toPage, type Page, type PageRequest } from './pagination.js';
+import { covers, type Columns } from './columns.js';
 import {
   keysetSql,
   orderSql,
@@ -24,20 +25,31 @@ export interface ListQuery {
   order: readonly SortKey[];
 }
 
-type Parented<Row> = Row & { __parent: string };
-
 /**
  * Every column, or only these (names from Prisma's own column lists, never from a request). Rows read
- * with fewer columns are not primed into the by-id cache: a reference to one must read the whole row.
+ * with fewer columns enter the by-id cache with the columns they hold: a reference that needs more
+ * reads the row again.
  */
-const selectList = (columns: readonly string[] | null) =>
+const selectList = (columns: Columns) =>
   columns ? Prisma.raw(columns.map((name) => `t."${name}"`).join(', ')) : Prisma.raw('t.*');
 
-function groupBy<Row extends { __parent: string }>(keys: readonly string[], rows: Row[]): Row[][] {
+/** `columns` with `column` among them (a batch groups its rows by the parent column). */
+const withColumn = (columns: Columns, column: string): Columns => (columns && !columns.includes(column) ? [...columns, column] : columns);
+
+function groupBy<Row>(keys: readonly string[], rows: Row[], column: string): Row[][] {
   const groups = new Map<string, Row[]>(keys.map((k) => [k, []]));
-  for (const row of rows) groups.get(row.__parent)?.push(row);
+  for (const row of rows) groups.get((row as Record<string, string>)[column]!)?.push(row);
   return keys.map((k) => groups.get(k) ?? []);
 }
+
+/** A row this request has read, with the columns it holds (null: all). */
+interface KnownRow {
+  row: unknown;
+  columns: ReadonlySet<string> | null;
+}
+
+/** A table and one row's worth of its columns, as a level reads the rows a reference points at. */
+export type ReferenceRead = Pick<ReferenceExtension, 'table' | 'column'> & { columns?: Columns };
 
 /**
  * Every read of clinic data goes through here, per request, and every statement filters by the
@@ -50,7 +62,7 @@ function groupBy<Row extends { __parent: string }>(keys: readonly string[], rows
 export class Loaders {
   private readonly cache = new Map<string, DataLoader<string, unknown>>();
   /** Rows this request has read, by table and id: a reference to one of them resolves without a promise. */
-  private readonly known = new Map<Table, Map<string, unknown>>();
+  private readonly known = new Map<Table, Map<string, KnownRow>>();
 
   private readonly read: DirectRead | undefined;
   private readonly pagesByAsker = new Map<object, Map<string, DataLoader<string, unknown>>>();
@@ -91,43 +103,48 @@ export class Loaders {
     return this.read ? this.read<Row>(sql) : this.prisma.$queryRaw<Row[]>(sql);
   }
 
-  private byIdLoader<T extends Table>(name: T): DataLoader<string, Rows[T] | null> {
-    return this.loader<Rows[T] | null>(`id:${name}`, async (ids) => {
+  private byIdLoader<T extends Table>(name: T, columns: Columns): DataLoader<string, Rows[T] | null> {
+    return this.loader<Rows[T] | null>(`id:${name}:${columns?.join(',') ?? '*'}`, async (ids) => {
       const rows = await this.query<Rows[T]>(
-        Prisma.sql`SELECT t.* FROM ${table(name)} t WHERE ${whereSql(this.organizationId, [])} AND t."id" IN (${Prisma.join(ids)})`,
+        Prisma.sql`SELECT ${selectList(columns)} FROM ${table(name)} t WHERE ${whereSql(this.organizationId, [])} AND t."id" = ANY(${ids}::text[])`,
       );
-      this.prime(name, rows);
+      this.prime(name, rows, columns);
       const byId = new Map(rows.map((row) => [(row as { id: string }).id, row]));
       return ids.map((id) => byId.get(id) ?? null);
     });
   }
 
   /**
-   * A row by id, or null when it does not exist in the caller's organization. A row this request has
-   * already read is returned as is, not wrapped in a promise: GraphQL completes it at once, which matters
-   * for hundreds of references in one response (see `preload`).
+   * A row by id with at least `columns` (null: all), or null when it does not exist in the caller's
+   * organization. A row this request has already read with those columns is returned as is, not
+   * wrapped in a promise: GraphQL completes it at once, which matters for hundreds of references in
+   * one response (see `preload`).
    */
-  byId<T extends Table>(name: T, id: string): Rows[T] | null | Promise<Rows[T] | null> {
+  byId<T extends Table>(name: T, id: string, columns: Columns = null): Rows[T] | null | Promise<Rows[T] | null> {
     this.require(name);
-    const row = this.known.get(name)?.get(id) as Rows[T] | undefined;
-    return row ?? this.byIdLoader(name).load(id);
+    const known = this.known.get(name)?.get(id);
+    if (known && covers(known.columns, columns)) return known.row as Rows[T];
+    return this.byIdLoader(name, columns).load(id);
   }
 
-  /** Reads the rows with these ids that this request has not read yet, all in one statement. */
-  async preload(name: Table, ids: Iterable<string>): Promise<void> {
+  /** Reads the rows with these ids that this request has not read yet (with these columns), all in one statement. */
+  async preload(name: Table, ids: Iterable<string>, columns: Columns = null): Promise<void> {
     this.require(name);
     const known = this.known.get(name);
     const missing = new Set<string>();
-    for (const id of ids) if (!known?.has(id)) missing.add(id);
-    if (missing.size > 0) await this.byIdLoader(name).loadMany([...missing]);
+    for (const id of ids) {
+      const row = known?.get(id);
+      if (!row || !covers(row.columns, columns)) missing.add(id);
+    }
+    if (missing.size > 0) await this.byIdLoader(name, columns).loadMany([...missing]);
   }
 
   /**
    * Reads the rows these rows' foreign keys point at (a page's providers, say), one statement per
-   * referenced table, so their reference fields resolve without a promise. A failure is ignored: the
-   * reference fields load, and report, on their own.
+   * referenced table, with the columns the query selects on them, so their reference fields resolve
+   * without a promise. A failure is ignored: the reference fields load, and report, on their own.
    */
-  async preloadReferences(rows: readonly unknown[], references: readonly Pick<ReferenceExtension, 'table' | 'column'>[]): Promise<void> {
+  async preloadReferences(rows: readonly unknown[], references: readonly ReferenceRead[]): Promise<void> {
     await Promise.all(
       references.map((reference) => {
         const ids: string[] = [];
@@ -135,37 +152,45 @@ export class Loaders {
           const id = row && typeof row === 'object' ? (row as Record<string, unknown>)[reference.column] : undefined;
           if (typeof id === 'string') ids.push(id);
         }
-        return this.preload(reference.table, ids).catch(() => undefined);
+        return this.preload(reference.table, ids, reference.columns ?? null).catch(() => undefined);
       }),
     );
   }
 
-  private prime<T extends Table>(name: T, rows: Rows[T][]): void {
+  /** Remembers rows read with `columns`; a row already known with every column keeps that entry. */
+  private prime<T extends Table>(name: T, rows: Rows[T][], columns: Columns): void {
     let known = this.known.get(name);
     if (!known) this.known.set(name, (known = new Map()));
-    for (const row of rows) known.set((row as { id: string }).id, row);
+    const read = columns ? new Set(columns) : null;
+    for (const row of rows) {
+      const id = (row as { id: string }).id;
+      if (read && known.get(id)?.columns === null) continue;
+      known.set(id, { row, columns: read });
+    }
   }
 
-  /** All children of a parent (short lists such as a bill's coding groups), in the given order. */
+  /** All children of a parent (short lists such as a bill's coding groups), in the given order, with `columns` (null: all). */
   childrenOf<T extends Table>(
     name: T,
     parentColumn: string,
     parentId: string,
     order: readonly SortKey[],
-    references: readonly Pick<ReferenceExtension, 'table' | 'column'>[] = [],
+    options: { columns?: Columns; references?: readonly ReferenceRead[] } = {},
   ): Promise<Rows[T][]> {
     this.require(name);
+    const { references = [] } = options;
+    const columns = withColumn(options.columns ?? null, parentColumn);
     const fullOrder = withTiebreaker(order);
-    const key = `children:${name}:${parentColumn}:${JSON.stringify([fullOrder, references.map((r) => r.column)])}`;
+    const key = `children:${name}:${parentColumn}:${JSON.stringify([fullOrder, columns, references])}`;
     return this.loader<Rows[T][]>(key, async (ids) => {
-      const rows = await this.query<Parented<Rows[T]>>(
-        Prisma.sql`SELECT t.*, t.${Prisma.raw(`"${parentColumn}"`)} AS "__parent" FROM ${table(name)} t
-          WHERE ${whereSql(this.organizationId, [{ op: 'in', column: parentColumn, values: ids }])}
+      const rows = await this.query<Rows[T]>(
+        Prisma.sql`SELECT ${selectList(columns)} FROM ${table(name)} t
+          WHERE ${whereSql(this.organizationId, [])} AND t.${Prisma.raw(`"${parentColumn}"`)} = ANY(${ids}::text[])
           ORDER BY ${orderSql(fullOrder)}`,
       );
-      this.prime(name, rows);
+      this.prime(name, rows, columns);
       if (references.length > 0) await this.preloadReferences(rows, references);
-      return groupBy(ids, rows);
+      return groupBy(ids, rows, parentColumn);
     }).load(parentId);
   }
 
@@ -174,8 +199,8 @@ export class Loaders {
     name: T,
     list: ListQuery,
     request: PageRequest,
-    columns: readonly string[] | null = null,
-    references: readonly Pick<ReferenceExtension, 'table' | 'column'>[] = [],
+    columns: Columns = null,
+    references: readonly ReferenceRead[] = [],
   ): Promise<Page<Rows[T]>> {
     this.require(name);
     const order = withTiebreaker(list.order);
@@ -183,9 +208,9 @@ export class Loaders {
     if (request.cursor) conditions.push(keysetSql(name, this.organizationId, order, request.cursor, request.backward));
     const rows = await this.query<Rows[T]>(
       Prisma.sql`SELECT ${selectList(columns)} FROM ${table(name)} t WHERE ${Prisma.join(conditions, ' AND ')}
-        ORDER BY ${orderSql(order, request.backward)} LIMIT ${request.limit + 1}`,
+        ORDER BY ${orderSql(order, request.backward)} LIMIT ${rowsToRead(request)}`,
     );
-    if (!columns) this.prime(name, rows);
+    this.prime(name, rows, columns);
     const page = toPage(rows, request);
     if (references.length > 0) await this.preloadReferences(page.rows, references);
     return page;
@@ -201,44 +226,42 @@ export class Loaders {
 
   /**
    * One page per parent, for all parents of a level in one statement: a LATERAL join runs the
-   * keyset query once per parent id inside the database, each stopping at limit + 1 rows on the index.
+   * keyset query once per parent id inside the database, each stopping at `rowsToRead` rows on the index.
+   * `asker` is what asks for these pages (the query's field node): everything else is the same for each
+   * of its parents in one request, so the batch is found without building its key again for every parent.
    */
   pageOf<T extends Table>(
     name: T,
-    parentColumn: string,
-    parentId: string,
+    parent: { column: string; id: string },
     list: ListQuery,
     request: PageRequest,
-    columns: readonly string[] | null = null,
-    references: readonly Pick<ReferenceExtension, 'table' | 'column'>[] = [],
-    /**
-     * What asks for these pages (the query's field node): everything else is the same for each of its
-     * parents in one request, so the batch is found without building its key again for every parent.
-     */
-    asker?: object,
+    options: { columns?: Columns; references?: readonly ReferenceRead[]; asker?: object } = {},
   ): Promise<Page<Rows[T]>> {
     this.require(name);
+    const { references = [], asker } = options;
+    const parentColumn = parent.column;
     const byAsker = asker ? this.pagesByAsker.get(asker) : undefined;
     const known = byAsker?.get(`${name}:${parentColumn}`) as DataLoader<string, Page<Rows[T]>> | undefined;
-    if (known) return known.load(parentId);
+    if (known) return known.load(parent.id);
+    const columns = withColumn(options.columns ?? null, parentColumn);
     const order = withTiebreaker(list.order);
-    const key = `pageOf:${name}:${parentColumn}:${JSON.stringify([list, request, columns, references.map((r) => r.column)])}`;
+    const key = `pageOf:${name}:${parentColumn}:${JSON.stringify([list, request, columns, references])}`;
     const loader = this.loader<Page<Rows[T]>>(key, async (ids) => {
       const conditions = [
         whereSql(this.organizationId, list.conditions),
         Prisma.sql`t.${Prisma.raw(`"${parentColumn}"`)} = parent.id`,
       ];
       if (request.cursor) conditions.push(keysetSql(name, this.organizationId, order, request.cursor, request.backward));
-      const rows = await this.query<Parented<Rows[T]>>(
-        Prisma.sql`SELECT page.* FROM unnest(ARRAY[${Prisma.join(ids)}]::text[]) AS parent(id)
+      const rows = await this.query<Rows[T]>(
+        Prisma.sql`SELECT page.* FROM unnest(${ids}::text[]) AS parent(id)
           CROSS JOIN LATERAL (
-            SELECT ${selectList(columns)}, parent.id AS "__parent" FROM ${table(name)} t
+            SELECT ${selectList(columns)} FROM ${table(name)} t
             WHERE ${Prisma.join(conditions, ' AND ')}
-            ORDER BY ${orderSql(order, request.backward)} LIMIT ${request.limit + 1}
+            ORDER BY ${orderSql(order, request.backward)} LIMIT ${rowsToRead(request)}
           ) page`,
       );
-      if (!columns) this.prime(name, rows);
-      const pages = groupBy(ids, rows).map((group) => toPage(group, request));
+      this.prime(name, rows, columns);
+      const pages = groupBy(ids, rows, parentColumn).map((group) => toPage(group, request));
       if (references.length > 0) await this.preloadReferences(pages.flatMap((page) => page.rows), references);
       return pages;
     });
@@ -246,7 +269,7 @@ export class Loaders {
       if (!this.pagesByAsker.has(asker)) this.pagesByAsker.set(asker, new Map());
       this.pagesByAsker.get(asker)!.set(`${name}:${parentColumn}`, loader as DataLoader<string, unknown>);
     }
-    return loader.load(parentId);
+    return loader.load(parent.id);
   }
 
   countOf(name: Table, parentColumn: string, parentId: string, conditions: readonly Condition[]): Promise<number> {
@@ -255,7 +278,7 @@ export class Loaders {
     return this.loader<number>(key, async (ids) => {
       const rows = await this.query<{ parent: string; count: bigint | number }>(
         Prisma.sql`SELECT t.${Prisma.raw(`"${parentColumn}"`)} AS parent, count(*) AS count FROM ${table(name)} t
-          WHERE ${whereSql(this.organizationId, [...conditions, { op: 'in', column: parentColumn, values: ids }])}
+          WHERE ${whereSql(this.organizationId, conditions)} AND t.${Prisma.raw(`"${parentColumn}"`)} = ANY(${ids}::text[])
           GROUP BY 1`,
       );
       const counts = new Map(rows.map((row) => [row.parent, Number(row.count)]));
@@ -266,14 +289,15 @@ export class Loaders {
   /** The diagnoses a line item points at, in the line item's pointer order. */
   linkedDiagnoses(lineItemId: string): Promise<Rows['Diagnosis'][]> {
     this.require('Diagnosis');
-    return this.loader<Rows['Diagnosis'][]>('linkedDiagnoses', async (ids) => {
-      const rows = await this.query<Parented<Rows['Diagnosis']>>(
-        Prisma.sql`SELECT t.*, link."lineItemId" AS "__parent" FROM "LineItemDiagnosis" link
+    return this.loader<(Rows['Diagnosis'] & { __lineItem: string })[]>('linkedDiagnoses', async (ids) => {
+      // The line item is the link's column, not the diagnosis's: the one column read besides the row.
+      const rows = await this.query<Rows['Diagnosis'] & { __lineItem: string }>(
+        Prisma.sql`SELECT t.*, link."lineItemId" AS "__lineItem" FROM "LineItemDiagnosis" link
           JOIN "Diagnosis" t ON t."id" = link."diagnosisId" AND t."organizationId" = link."organizationId"
-          WHERE link."organizationId" = ${this.organizationId} AND link."lineItemId" IN (${Prisma.join(ids)})
+          WHERE link."organizationId" = ${this.organizationId} AND link."lineItemId" = ANY(${ids}::text[])
           ORDER BY link."position", t."id"`,
       );
-      return groupBy(ids, rows);
+      return groupBy(ids, rows, '__lineItem');
     }).load(lineItemId);
   }
 }

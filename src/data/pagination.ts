@@ -16,7 +16,21 @@ export interface PageRequest {
   /** Id of the row the page starts after (or ends before). */
   cursor: string | null;
   backward: boolean;
+  /**
+   * Whether to read one row past the page, to tell whether more follow: only when the query selects
+   * the `hasNextPage` (forwards) or `hasPreviousPage` (backwards) that says so. Without it, that flag
+   * answers false, unread.
+   */
+  lookAhead: boolean;
 }
+
+export interface PageInfoReads {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+}
+
+/** The LIMIT of a page's statement: the page, and the look-ahead row when asked for. */
+export const rowsToRead = (request: PageRequest): number => request.limit + (request.lookAhead ? 1 : 0);
 
 export interface Page<Row> {
   rows: Row[];
@@ -61,8 +75,11 @@ function checkSize(value: number | null | undefined, argument: string): number |
   return value;
 }
 
-/** Relay arguments to one keyset page request. `first` and `last` together are refused: their meaning is ambiguous. */
-export function pageRequest(args: PageArgs, order: readonly SortKey[]): PageRequest {
+/**
+ * Relay arguments to one keyset page request. `first` and `last` together are refused: their meaning is
+ * ambiguous. `reads` says which of hasNextPage and hasPreviousPage the query selects (default: both).
+ */
+export function pageRequest(args: PageArgs, order: readonly SortKey[], reads: PageInfoReads = { hasNextPage: true, hasPreviousPage: true }): PageRequest {
   const first = checkSize(args.first, 'first');
   const last = checkSize(args.last, 'last');
   if (first !== null && last !== null) throw badUserInput('Pass "first" (with "after") or "last" (with "before"), not both.');
@@ -72,10 +89,11 @@ export function pageRequest(args: PageArgs, order: readonly SortKey[]): PageRequ
   const backward = last !== null || Boolean(args.before);
   const cursorArg = backward ? 'before' : 'after';
   const cursor = args[cursorArg] ? decodeCursor(args[cursorArg], order, cursorArg) : null;
-  return { limit: (backward ? last : first) ?? defaultPageSize, cursor, backward };
+  const lookAhead = backward ? reads.hasPreviousPage : reads.hasNextPage;
+  return { limit: (backward ? last : first) ?? defaultPageSize, cursor, backward, lookAhead };
 }
 
-/** Rows were fetched with limit + 1 in the page's direction; trims the probe row and restores display order. */
+/** Rows were fetched with `rowsToRead` in the page's direction; trims the probe row and restores display order. */
 export function toPage<Row>(fetched: Row[], request: PageRequest): Page<Row> {
   const hasMore = fetched.length > request.limit;
   const rows = fetched.slice(0, request.limit);

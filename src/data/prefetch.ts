@@ -1,6 +1,5 @@
-import type { FieldNode, GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
-import type { RequestContext } from '../context.js';
-import { scopeOfType, type GuardedTypeName } from '../scopes.js';
+import type { FieldNode, GraphQLResolveInfo } from 'graphql';
+import type { GuardedTypeName } from '../scopes.js';
 import { selectedFields } from '../schema/selection.js';
 import type { Table } from './sql.js';
 
@@ -22,7 +21,7 @@ export interface Reference extends ReferenceExtension {
   field: string;
 }
 
-/** The rows a field returns: a list's items, or a connection's nodes. */
+/** The rows a field returns: a list's items (or one object's fields), or a connection's nodes. */
 export type Shape = { kind: 'list' } | { kind: 'connection' };
 
 /**
@@ -42,33 +41,4 @@ export function rowSelections(info: GraphQLResolveInfo, shape: Shape): Map<strin
   if (shape.kind === 'list') return top;
   const rows = byName(top.get('nodes') ?? []);
   return byName(byName(top.get('edges') ?? []).get('node') ?? [], rows);
-}
-
-const referencesByType = new WeakMap<GraphQLObjectType, Map<string, Reference>>();
-
-function referencesOf(type: GraphQLObjectType): Map<string, Reference> {
-  let references = referencesByType.get(type);
-  if (!references) {
-    references = new Map();
-    for (const field of Object.values(type.getFields())) {
-      const reference = field.extensions[referenceExtension] as ReferenceExtension | undefined;
-      if (reference) references.set(field.name, { ...reference, field: field.name });
-    }
-    referencesByType.set(type, references);
-  }
-  return references;
-}
-
-const selectedByField = new WeakMap<FieldNode, Reference[]>();
-
-/** The references the query selects on the rows a field returns (per field node: the document decides) that the caller may read. */
-export function readableReferences(info: GraphQLResolveInfo, shape: Shape, type: GraphQLObjectType, context: RequestContext): Reference[] {
-  const key = info.fieldNodes[0]!;
-  let selected = selectedByField.get(key);
-  if (!selected) {
-    const rows = rowSelections(info, shape);
-    selected = [...referencesOf(type).values()].filter((reference) => rows.has(reference.field));
-    selectedByField.set(key, selected);
-  }
-  return selected.length === 0 ? selected : selected.filter((reference) => context.caller.scopes.has(scopeOfType[reference.table]));
 }

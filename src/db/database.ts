@@ -186,6 +186,25 @@ const clinicRowTypes = {
   }) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * Names for prepared statements, one per distinct statement text (id lists go as one array parameter,
+ * so a query's texts repeat). PostgreSQL then parses and plans each text once per connection, and pg
+ * sends only Bind/Execute afterwards. Bounded: past `max` texts (searches with many words, say),
+ * statements go unnamed, as before, so neither this map nor the server's per-connection cache grows
+ * without end.
+ */
+function statementNames(max = 500): (text: string) => string | undefined {
+  const names = new Map<string, string>();
+  return (text) => {
+    let name = names.get(text);
+    if (name === undefined && names.size < max) names.set(text, (name = `cg${names.size}`));
+    return name;
+  };
+}
+
+/** One naming for the process: a name means the same text on every connection, whichever reader sends it. */
+const nameOfStatement = statementNames();
+
 function directRead(pool: pg.Pool, listeners: ReadonlySet<StatementListener>, types: typeof clinicRowTypes): DirectRead {
   return async <Row>(sql: Prisma.Sql) => {
     // Instants go as UTC text: pg would send local time with an offset, which a timestamp column ignores.
@@ -194,7 +213,8 @@ function directRead(pool: pg.Pool, listeners: ReadonlySet<StatementListener>, ty
       const params = JSON.stringify(values);
       for (const listener of listeners) listener(sql.text, params);
     }
-    const result = await pool.query({ text: sql.text, values, types });
+    const text = sql.text;
+    const result = await pool.query({ name: nameOfStatement(text), text, values, types });
     return result.rows as Row[];
   };
 }

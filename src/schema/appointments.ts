@@ -3,7 +3,7 @@ import { builder, fieldGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition, SortKey } from '../data/sql.js';
 import { checkDateRange, given, parseId } from './arguments.js';
-import { childConnection, connectionType, enumOf, OrderDirection, referenceTo, resourceNode, rootConnection } from './connections.js';
+import { childConnection, connectionType, enumOf, OrderDirection, referenceTo, resourceNode, rootConnection, rowById } from './connections.js';
 import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
 import { ProviderRef } from './providers.js';
@@ -106,7 +106,7 @@ builder.queryFields((t) => ({
     ...fieldGuard('Appointment', 'An appointment by id; null when none exists in this organization.'),
     type: AppointmentRef,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, context) => context.loaders.byId('Appointment', parseId(args.id, 'Appointment')),
+    resolve: (_root, args, context, info) => rowById(context, 'Appointment', parseId(args.id, 'Appointment'), info),
   }),
 }));
 

@@ -3,7 +3,7 @@ import { builder, fieldGuard, partGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
 import { checkDateRange, given, parseId } from './arguments.js';
-import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection } from './connections.js';
+import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection, rowById } from './connections.js';
 import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
 import { ProviderRef } from './providers.js';
@@ -161,7 +161,7 @@ builder.queryFields((t) => ({
     ...fieldGuard('Bill', 'A bill by id; null when none exists in this organization.'),
     type: BillRef,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, context) => context.loaders.byId('Bill', parseId(args.id, 'Bill')),
+    resolve: (_root, args, context, info) => rowById(context, 'Bill', parseId(args.id, 'Bill'), info),
   }),
 }));
 

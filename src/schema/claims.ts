@@ -4,7 +4,7 @@ import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
 import { checkDateRange, given, parseId } from './arguments.js';
 import { BillRef } from './bills.js';
-import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection } from './connections.js';
+import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection, rowById } from './connections.js';
 import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
 import { ProviderRef } from './providers.js';
@@ -110,7 +110,7 @@ builder.queryFields((t) => ({
     ...fieldGuard('Claim', 'A claim by id; null when none exists in this organization.'),
     type: ClaimRef,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, context) => context.loaders.byId('Claim', parseId(args.id, 'Claim')),
+    resolve: (_root, args, context, info) => rowById(context, 'Claim', parseId(args.id, 'Claim'), info),
   }),
 }));
 

@@ -1,12 +1,12 @@
 import type { RequestContext } from '../context.js';
 import type { Rows, ListQuery } from '../data/loaders.js';
-import { encodeCursor, pageRequest, type Page, type PageArgs } from '../data/pagination.js';
+import { encodeCursor, pageRequest, type Page, type PageArgs, type PageInfoReads } from '../data/pagination.js';
 import { withTiebreaker, type SortKey, type Table } from '../data/sql.js';
-import { readableReferences, referenceExtension, type ReferenceExtension, type Shape } from '../data/prefetch.js';
-import { connectionParts } from './selection.js';
+import { referenceExtension, type ReferenceExtension, type Shape } from '../data/prefetch.js';
+import { connectionParts, selectedFields } from './selection.js';
 import type { ObjectFieldsShape, ObjectRef } from '@pothos/core';
-import { getNamedType, isObjectType, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
-import { columnsFor } from '../data/columns.js';
+import { getNamedType, isObjectType, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import { columnsFor, columnsOfObject, readableReferences } from '../data/columns.js';
 import { builder, fieldGuard, guardedNodeExtension, typeGuard } from '../builder.js';
 import type { GuardedTypeName } from '../scopes.js';
 import type { ClinicType } from '../resources.js';
@@ -59,16 +59,35 @@ function rowTypeOf(info: GraphQLResolveInfo, shape: Shape): GraphQLObjectType | 
 }
 
 /** What rows must read for this query: the columns their fields use, and the references they follow. */
-function readsOf(context: RequestContext, table: Table, info: GraphQLResolveInfo, shape: Shape) {
+function readsOf(context: RequestContext, table: Table, info: GraphQLResolveInfo, shape: Shape, parentColumn?: string) {
   const type = rowTypeOf(info, shape);
   if (!type) return { columns: null, references: [] };
-  return { columns: columnsFor(table, info, shape, type), references: readableReferences(info, shape, type, context) };
+  return { columns: columnsFor(table, info, shape, type, parentColumn), references: readableReferences(info, shape, type, context) };
+}
+
+const pageInfoReadsCache = new WeakMap<FieldNode, PageInfoReads>();
+
+/** Which of a connection's look-ahead flags the query selects (any alias, fragment or @include counts). */
+function pageInfoReads(info: GraphQLResolveInfo): PageInfoReads {
+  const key = info.fieldNodes[0]!;
+  let reads = pageInfoReadsCache.get(key);
+  if (!reads) {
+    reads = { hasNextPage: false, hasPreviousPage: false };
+    for (const top of selectedFields(info, info.fieldNodes).values()) {
+      if (top.name !== 'pageInfo') continue;
+      for (const { name } of selectedFields(info, top.nodes).values()) {
+        if (name === 'hasNextPage' || name === 'hasPreviousPage') reads[name] = true;
+      }
+    }
+    pageInfoReadsCache.set(key, reads);
+  }
+  return reads;
 }
 
 /** A root list: one statement for the page (and one per referenced table it follows), one more only if totalCount is selected. */
 export async function rootConnection<T extends Table>(context: RequestContext, table: T, list: ListQuery, args: PageArgs, info: GraphQLResolveInfo) {
   const order = withTiebreaker(list.order);
-  const request = pageRequest(args, order);
+  const request = pageRequest(args, order, pageInfoReads(info));
   const reads = readsOf(context, table, info, { kind: 'connection' });
   const page = await context.loaders.page(table, { ...list, order }, request, reads.columns, reads.references);
   return connectionOf(page as Page<Rows[T] & { id: string }>, order, () => context.loaders.count(table, list));
@@ -85,9 +104,12 @@ export async function childConnection<T extends Table>(
   info: GraphQLResolveInfo,
 ) {
   const order = withTiebreaker(list.order);
-  const request = pageRequest(args, order);
-  const reads = readsOf(context, table, info, { kind: 'connection' });
-  const page = await context.loaders.pageOf(table, parentColumn, parentId, { ...list, order }, request, reads.columns, reads.references, info.fieldNodes[0]);
+  const request = pageRequest(args, order, pageInfoReads(info));
+  const reads = readsOf(context, table, info, { kind: 'connection' }, parentColumn);
+  const page = await context.loaders.pageOf(table, { column: parentColumn, id: parentId }, { ...list, order }, request, {
+    ...reads,
+    asker: info.fieldNodes[0],
+  });
   return connectionOf(page as Page<Rows[T] & { id: string }>, order, () =>
     context.loaders.countOf(table, parentColumn, parentId, list.conditions),
   );
@@ -95,7 +117,7 @@ export async function childConnection<T extends Table>(
 
 /**
  * All children of a parent (short lists such as a bill's coding groups), in the given order, for all
- * parents of a level in one statement, with the references their selection follows.
+ * parents of a level in one statement, with the columns and references their selection reads.
  */
 export function childList<T extends Table>(
   context: RequestContext,
@@ -105,9 +127,13 @@ export function childList<T extends Table>(
   order: readonly SortKey[],
   info: GraphQLResolveInfo,
 ): Promise<Rows[T][]> {
-  const type = rowTypeOf(info, { kind: 'list' });
-  const references = type ? readableReferences(info, { kind: 'list' }, type, context) : [];
-  return context.loaders.childrenOf(table, parentColumn, parentId, order, references);
+  const reads = readsOf(context, table, info, { kind: 'list' }, parentColumn);
+  return context.loaders.childrenOf(table, parentColumn, parentId, order, reads);
+}
+
+/** A row by id with the columns the query selects on it (a root field such as `patient(id)`). */
+export function rowById<T extends Table>(context: RequestContext, table: T, id: string, info: GraphQLResolveInfo) {
+  return context.loaders.byId(table, id, columnsOfObject(table, info));
 }
 
 export const OrderDirection = builder.enumType('OrderDirection', {
@@ -194,6 +220,7 @@ export function referenceTo<T extends Table & GuardedTypeName, Parent>(
     ...fieldGuard(table, description),
     type: ref,
     extensions: { [referenceExtension]: { table, foreignKey, column: columnRead(foreignKey) } satisfies ReferenceExtension },
-    resolve: (parent: Parent, _args: object, context: RequestContext) => context.loaders.byId(table, foreignKey(parent)),
+    resolve: (parent: Parent, _args: object, context: RequestContext, info: GraphQLResolveInfo) =>
+      context.loaders.byId(table, foreignKey(parent), columnsOfObject(table, info)),
   };
 }

@@ -1,7 +1,7 @@
 import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId, searchCondition } from './arguments.js';
-import { connectionType, resourceNode, rootConnection } from './connections.js';
+import { connectionType, resourceNode, rootConnection, rowById } from './connections.js';
 
 export const FacilityRef = builder.objectRef<Rows['Facility']>('Facility');
 const FacilityConnection = connectionType(FacilityRef, 'Facility');
@@ -46,6 +46,6 @@ builder.queryFields((t) => ({
     ...fieldGuard('Facility', 'A facility by id; null when none exists in this organization.'),
     type: FacilityRef,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, context) => context.loaders.byId('Facility', parseId(args.id, 'Facility')),
+    resolve: (_root, args, context, info) => rowById(context, 'Facility', parseId(args.id, 'Facility'), info),
   }),
 }));

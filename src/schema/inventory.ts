@@ -2,7 +2,7 @@ import { InventoryChangeStatus, InventoryChangeType } from '../generated/prisma/
 import { builder, fieldGuard, partGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId } from './arguments.js';
-import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection } from './connections.js';
+import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection, rowById } from './connections.js';
 import { FacilityRef } from './facilities.js';
 import { ProductRef } from './products.js';
 
@@ -103,7 +103,7 @@ builder.queryFields((t) => ({
     ...fieldGuard('InventoryChange', 'An inventory change by id; null when none exists in this organization.'),
     type: InventoryChangeRef,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, context) => context.loaders.byId('InventoryChange', parseId(args.id, 'InventoryChange')),
+    resolve: (_root, args, context, info) => rowById(context, 'InventoryChange', parseId(args.id, 'InventoryChange'), info),
   }),
   stockLevels: t.connection({
     ...fieldGuard('StockLevel', "A facility's stock, one entry per product."),

@@ -1,7 +1,7 @@
 import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { parseId, searchCondition } from './arguments.js';
-import { connectionType, resourceNode, rootConnection } from './connections.js';
+import { connectionType, resourceNode, rootConnection, rowById } from './connections.js';
 
 export const PatientRef = builder.objectRef<Rows['Patient']>('Patient');
 const PatientConnection = connectionType(PatientRef, 'Patient');
@@ -43,6 +43,6 @@ builder.queryFields((t) => ({
     ...fieldGuard('Patient', 'A patient by id; null when no such patient exists in this organization.'),
     type: PatientRef,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, context) => context.loaders.byId('Patient', parseId(args.id, 'Patient')),
+    resolve: (_root, args, context, info) => rowById(context, 'Patient', parseId(args.id, 'Patient'), info),
   }),
 }));

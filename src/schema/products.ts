@@ -2,7 +2,7 @@ import { ProductType } from '../generated/prisma/enums.js';
 import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId, searchCondition } from './arguments.js';
-import { connectionType, enumOf, resourceNode, rootConnection } from './connections.js';
+import { connectionType, enumOf, resourceNode, rootConnection, rowById } from './connections.js';
 
 export const ProductTypeEnum = enumOf('ProductType', ProductType, 'What kind of item a product is.');
 
@@ -61,6 +61,6 @@ builder.queryFields((t) => ({
     ...fieldGuard('Product', 'A product by id; null when none exists in this organization.'),
     type: ProductRef,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, context) => context.loaders.byId('Product', parseId(args.id, 'Product')),
+    resolve: (_root, args, context, info) => rowById(context, 'Product', parseId(args.id, 'Product'), info),
   }),
 }));

@@ -1,7 +1,7 @@
 import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId, searchCondition } from './arguments.js';
-import { connectionType, resourceNode, rootConnection } from './connections.js';
+import { connectionType, resourceNode, rootConnection, rowById } from './connections.js';
 
 export const ProviderRef = builder.objectRef<Rows['Provider']>('Provider');
 const ProviderConnection = connectionType(ProviderRef, 'Provider');
@@ -58,6 +58,6 @@ builder.queryFields((t) => ({
     ...fieldGuard('Provider', 'A provider by id; null when none exists in this organization.'),
     type: ProviderRef,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, context) => context.loaders.byId('Provider', parseId(args.id, 'Provider')),
+    resolve: (_root, args, context, info) => rowById(context, 'Provider', parseId(args.id, 'Provider'), info),
   }),
 }));
