@@ -19,9 +19,9 @@ export interface PageRequest {
   /**
    * Whether to read one row past the page, to tell whether more follow: only when the query selects
    * the `hasNextPage` (forwards) or `hasPreviousPage` (backwards) that says so. Without it, that flag
-   * answers false, unread.
+   * answers false, unread. Default: read it.
    */
-  lookAhead: boolean;
+  lookAhead?: boolean;
 }
 
 export interface PageInfoReads {
@@ -30,7 +30,7 @@ export interface PageInfoReads {
 }
 
 /** The LIMIT of a page's statement: the page, and the look-ahead row when asked for. */
-export const rowsToRead = (request: PageRequest): number => request.limit + (request.lookAhead ? 1 : 0);
+export const rowsToRead = (request: PageRequest): number => request.limit + (request.lookAhead === false ? 0 : 1);
 
 export interface Page<Row> {
   rows: Row[];
