@@ -172,6 +172,17 @@ describe('the install flow', () => {
     expect(await response.json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('expired') });
   });
 
+  it('takes the client credentials as HTTP Basic too (as `curl -u` sends them)', async () => {
+    const { location, verifier } = await consent();
+    const init = tokenRequest({ grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: redirectUri, code_verifier: verifier });
+    const response = await fetchApp('http://yoga/oauth/token', {
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}` },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ organization_id: clinicA.id, scope: 'read:patients read:marketplace' });
+  });
+
   it('refuses a token request without the client secret or with a wrong one', async () => {
     const { location, verifier } = await consent();
     const code = location.searchParams.get('code')!;

@@ -31,6 +31,18 @@ export function createSignInThrottle(config: AccountsConfig['signIn'], store: Th
   redis?.on('error', () => {
     // Reported by the API's limiters on the same Redis; here the insurance limiter takes over silently.
   });
+  // Until the connection is up every command would fail over to this instance's memory: the first attempts wait for it (2 s at most).
+  const ready = redis
+    ? new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2000).unref();
+        const settle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        redis.once('ready', settle);
+        redis.once('error', settle);
+      })
+    : Promise.resolve();
   const limiter = (name: string, points: number): RateLimiterAbstract => {
     const options = { points, duration: config.windowSeconds, keyPrefix: `${store.keyPrefix}:signin:${name}` };
     const memory = new RateLimiterMemory(options);
@@ -39,6 +51,7 @@ export function createSignInThrottle(config: AccountsConfig['signIn'], store: Th
   const accounts = limiter('account', config.accountPoints);
   const addresses = limiter('address', config.addressPoints);
   const wait = async (target: RateLimiterAbstract, key: string, points: number) => {
+    await ready;
     const state = await target.get(keyOf(key));
     return state && state.consumedPoints >= points ? Math.max(1, Math.ceil(state.msBeforeNext / 1000)) : 0;
   };
@@ -47,6 +60,7 @@ export function createSignInThrottle(config: AccountsConfig['signIn'], store: Th
       return Math.max(await wait(accounts, account, config.accountPoints), await wait(addresses, address, config.addressPoints));
     },
     async failed(account, address) {
+      await ready;
       await Promise.all([accounts.penalty(keyOf(account)), addresses.penalty(keyOf(address))]);
     },
     async succeeded(account) {
