@@ -3,6 +3,7 @@ import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos
 import RelayPlugin from '@pothos/plugin-relay';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import ComplexityPlugin from '@pothos/plugin-complexity';
+import PhiRecordPlugin from './audit/plugin.js';
 import type { RequestContext } from './context.js';
 import { badUserInput, insufficientScope } from './errors.js';
 export { insufficientScope } from './errors.js';
@@ -56,7 +57,8 @@ export const builder = new SchemaBuilder<{
   };
   Connection: { totalCount: () => Promise<number> };
 }>({
-  plugins: [ScopeAuthPlugin, RelayPlugin, DirectivesPlugin, ComplexityPlugin],
+  // The PHI record observes inside the scope checks: a field a scope denied is not counted as read.
+  plugins: [ScopeAuthPlugin, RelayPlugin, DirectivesPlugin, ComplexityPlugin, PhiRecordPlugin],
   // Costs are attached to fields here and enforced per operation before execution (src/http/limits.ts).
   complexity: { fieldComplexity: fieldCost, disabled: true },
   defaultFieldNullability: false,

@@ -112,9 +112,10 @@ for (const name of clinicTables) {
 
 /**
  * The statement that names the patients of rows of `table` by id, joining up the declared links
- * (a line item → its coding group → its bill → the bill's patient), every join within the organization.
+ * (a line item → its coding group → its bill → the bill's patient), every join within the organization;
+ * for `Patient`, the ids that exist in the organization.
  */
-export function patientLookupSql(table: Exclude<LinkTable, 'Patient'>, organizationId: string, ids: readonly string[]): Prisma.Sql {
+export function patientLookupSql(table: PatientBearingType, organizationId: string, ids: readonly string[]): Prisma.Sql {
   const joins: Prisma.Sql[] = [];
   let alias = 't0';
   let link: { table: string; column: string } = patientLinks[table];

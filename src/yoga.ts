@@ -124,7 +124,7 @@ export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, sc
       useWebPages(web),
       useCompiledExecution(),
       useScopedIntrospection(),
-      usePhiAudit({ prisma: db.prisma, schema: served, scopeUsage }),
+      usePhiAudit({ prisma: db.prisma, scopeUsage }),
       useScopeCacheRelease(),
     ],
     context: async ({ request }): Promise<RequestContext> => {

@@ -205,6 +205,89 @@ describe('PHI access audit', () => {
     }
   });
 
+  it('records the patient whose existence an answer confirms, with nothing but __typename selected', async () => {
+    const patient = await server.gql(`{ patient(id: "${ids.patient}") { __typename } }`);
+    expect(patient.data).toEqual({ patient: { __typename: 'Patient' } });
+    expect(await recordOf(patient)).toMatchObject({ patientIds: [ids.patient], fieldPaths: ['patient.__typename'] });
+
+    const bill = await server.db.prisma.bill.findUniqueOrThrow({ where: { id: ids.bill } });
+    const viaNodes = await server.gql(`{ nodes(ids: ["${ids.appointment}", "${ids.lineItem}"]) { __typename } }`);
+    const appointment = await server.db.prisma.appointment.findUniqueOrThrow({ where: { id: ids.appointment } });
+    const lineItem = await server.db.prisma.lineItem.findUniqueOrThrow({ where: { id: ids.lineItem }, include: { codingGroup: { include: { bill: true } } } });
+    expect(await recordOf(viaNodes)).toMatchObject({
+      patientIds: [...new Set([appointment.patientId, lineItem.codingGroup.bill.patientId])].sort(),
+      fieldPaths: ['nodes.__typename'],
+    });
+
+    const billPatient = await server.gql(`{ bill(id: "${ids.bill}") { patient { id } } }`);
+    expect(await recordOf(billPatient)).toMatchObject({ patientIds: [bill.patientId], fieldPaths: ['bill.patient', 'bill.patient.id'] });
+
+    // Not found in this clinic: the answer is the same for any id, so it reveals no patient and writes no record.
+    const missing = await server.gql('{ patient(id: "pat_000000000000000000000000") { __typename } }');
+    expect(missing.data).toEqual({ patient: null });
+    expect(await recordsOf(missing)).toEqual([]);
+  });
+
+  it('records the patients a cursor positions: the last one for endCursor, every one for edge cursors', async () => {
+    const page = await server.gql<{ patients: { nodes: { id: string }[] } }>('{ patients(first: 4) { nodes { id } } }');
+    const pageIds = page.data!.patients.nodes.map((p) => p.id);
+    const end = await server.gql('{ patients(first: 4) { pageInfo { endCursor hasNextPage } } }');
+    expect(await recordOf(end)).toMatchObject({
+      patientIds: [pageIds[3]],
+      fieldPaths: ['patients.pageInfo.endCursor', 'patients.pageInfo.hasNextPage'],
+    });
+    const cursors = await server.gql('{ patients(first: 4) { edges { cursor } } }');
+    expect(await recordOf(cursors)).toMatchObject({ patientIds: [...pageIds].sort(), fieldPaths: ['patients.edges.cursor'] });
+    // How many patients the clinic has, or whether there are more: about no patient in particular.
+    const count = await server.gql('{ patients(first: 4) { totalCount pageInfo { hasNextPage } } }');
+    expect(await recordOf(count)).toMatchObject({ patientIds: [], fieldPaths: ['patients.pageInfo.hasNextPage', 'patients.totalCount'] });
+  });
+
+  it('records that a patient search was made, on which list, with how many matches, and never the search text', async () => {
+    const patient = await server.db.prisma.patient.findFirstOrThrow({ where: { organizationId: server.clinics[0]!.id, phone: { not: null } }, orderBy: { id: 'asc' } });
+    const phone = patient.phone!;
+    const inline = await server.gql(`{ patients(search: "${phone}") { totalCount } }`);
+    const total = (inline.data!.patients as { totalCount: number }).totalCount;
+    expect(total).toBeGreaterThanOrEqual(1);
+    const record = await recordOf(inline);
+    expect(record).toMatchObject({ patientIds: [], fieldPaths: ['patients.totalCount'], searches: [{ list: 'patients', arguments: ['search'], totalCount: total, returned: null }] });
+    expect(JSON.stringify(record)).not.toContain(phone);
+
+    const none = await server.gql('query Probe($q: String) { patients(search: $q, first: 5) { nodes { id } } }', { q: 'no such person zzqx' });
+    expect(none.data).toEqual({ patients: { nodes: [] } });
+    const probe = await recordOf(none);
+    expect(probe).toMatchObject({ patientIds: [], fieldPaths: [], searches: [{ list: 'patients', arguments: ['search'], totalCount: null, returned: 0 }] });
+    expect(JSON.stringify(probe)).not.toContain('zzqx');
+
+    const found = await server.gql(`query Find($q: String) { patients(search: $q, first: 5) { nodes { id } } }`, { q: phone });
+    const foundIds = (found.data!.patients as { nodes: { id: string }[] }).nodes.map((p) => p.id);
+    expect(foundIds).toContain(patient.id);
+    expect(await recordOf(found)).toMatchObject({ patientIds: [...foundIds].sort(), searches: [{ list: 'patients', returned: foundIds.length }] });
+  });
+
+  it('records the patient a filter names: counts and empty lists of one patient are facts about that patient', async () => {
+    const appointments = await server.gql(`{ appointments(patientId: "${ids.patient}") { totalCount } }`);
+    expect(await recordOf(appointments)).toMatchObject({ patientIds: [ids.patient], fieldPaths: ['appointments.totalCount'] });
+
+    const bill = await server.db.prisma.bill.findUniqueOrThrow({ where: { id: ids.bill } });
+    const claims = await server.gql(`{ claims(billId: "${ids.bill}", first: 1) { pageInfo { hasNextPage } } }`);
+    expect(await recordOf(claims)).toMatchObject({ patientIds: [bill.patientId], fieldPaths: ['claims.pageInfo.hasNextPage'] });
+
+    // A patient of the other clinic is no patient of this one: the database confirms each filter's id in the caller's clinic.
+    const other = await server.db.prisma.patient.findFirstOrThrow({ where: { organizationId: server.clinics[1]!.id } });
+    const foreign = await server.gql(`{ appointments(patientId: "${other.id}") { totalCount } }`);
+    expect((foreign.data!.appointments as { totalCount: number }).totalCount).toBe(0);
+    expect(await recordOf(foreign)).toMatchObject({ patientIds: [], fieldPaths: ['appointments.totalCount'] });
+  });
+
+  it('honours @skip and @include per request on one document, and translates aliases', async () => {
+    const query = 'query Names($full: Boolean!) { people: patients(first: 2) { list: nodes { id given: firstName @include(if: $full) lastName @skip(if: $full) } } }';
+    const full = await server.gql(query, { full: true });
+    expect(await recordOf(full)).toMatchObject({ fieldPaths: ['patients.nodes.firstName', 'patients.nodes.id'] });
+    const short = await server.gql(query, { full: false });
+    expect(await recordOf(short)).toMatchObject({ fieldPaths: ['patients.nodes.id', 'patients.nodes.lastName'] });
+  });
+
   it("counts each installation's scope use per day, for every authorized request, and keeps it across close", async () => {
     const key = await server.keyWith({ keyScopes: [scopeOfType.Patient, scopeOfType.Product, scopeOfType.Bill, scopeOfType.Me] });
     const caller = await server.gql<{ me: { installation: { id: string } } }>('{ me { installation { id } } }', {}, { key });

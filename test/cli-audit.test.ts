@@ -128,6 +128,9 @@ describe('the clinic asks the CLI, after the server that served the requests has
     const badOrg = await cli('audit', '--org', 'org_00000000000000000000');
     expect(badOrg.code).toBe(1);
     expect(badOrg.err).toContain('No organization org_00000000000000000000');
+    const noOrg = await cli('audit');
+    expect(noOrg.code).toBe(1);
+    expect(noOrg.err).toContain('audit needs --org <id>');
     const badSince = await cli('audit', '--org', clinic, '--since', 'last tuesday');
     expect(badSince.code).toBe(1);
     expect(badSince.err).toContain('--since takes a date');
@@ -172,5 +175,45 @@ describe('the clinic asks the CLI, after the server that served the requests has
     } finally {
       await db.close();
     }
+  });
+
+  it('`audit purge` deletes records past the retention (six years by default) in batches, and refuses less than six years unless told', async () => {
+    const db = await openDatabase(parseDatabaseUrl(databaseUrl));
+    const years = (n: number) => {
+      const at = new Date();
+      at.setUTCFullYear(at.getUTCFullYear() - n);
+      return at;
+    };
+    const aged = [
+      { id: `pha_purge7a${process.pid}`, createdAt: years(7) },
+      { id: `pha_purge7b${process.pid}`, createdAt: new Date(years(6).getTime() - 86_400_000) },
+      { id: `pha_purge5${process.pid}`, createdAt: years(5) },
+    ];
+    try {
+      const template = await db.prisma.phiAccess.findFirstOrThrow({ where: { organizationId: clinic } });
+      const { id: _id, createdAt: _at, searches, ...rest } = template;
+      for (const row of aged) await db.prisma.phiAccess.create({ data: { ...rest, searches: searches ?? [], ...row } });
+    } finally {
+      await db.close();
+    }
+    const dry = JSON.parse((await cli('audit', 'purge', '--dry-run', '--json')).out);
+    expect(dry).toMatchObject({ retention: '6 years', dryRun: true, deleted: 2 });
+
+    const short = await cli('audit', 'purge', '--retention', '3y');
+    expect(short.code).toBe(1);
+    expect(short.err).toContain('shorter than the six years HIPAA expects');
+    const bad = await cli('audit', 'purge', '--retention', 'forever');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('A retention looks like 6y');
+
+    const purged = await cli('audit', 'purge', '--batch', '1');
+    expect(purged.code).toBe(0);
+    expect(purged.out).toMatch(/^Deleted 2 access records older than .* \(retention 6 years\) in 3 batches\.$/);
+    const left = JSON.parse((await cli('audit', '--org', clinic, '--json')).out) as { records: { id: string }[] };
+    expect(left.records.map((r) => r.id)).toContain(aged[2]!.id);
+    expect(left.records.map((r) => r.id)).not.toContain(aged[0]!.id);
+
+    const belowMinimum = JSON.parse((await cli('audit', 'purge', '--retention', '4y', '--below-hipaa-minimum', '--json')).out);
+    expect(belowMinimum).toMatchObject({ retention: '4 years', deleted: 1 });
   });
 });

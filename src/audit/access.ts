@@ -1,11 +1,13 @@
 import {
-  defaultFieldResolver,
   getNamedType,
+  GraphQLString,
   isAbstractType,
   isListType,
   isNonNullType,
   isObjectType,
   Kind,
+  visit,
+  type DocumentNode,
   type FieldNode,
   type GraphQLField,
   type GraphQLFieldResolver,
@@ -15,203 +17,413 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
   type OperationDefinitionNode,
-  type SelectionSetNode,
 } from 'graphql';
 import { getDirective } from '@graphql-tools/utils';
 import { typeOfId } from '../ids.js';
 import { connectionParts, selectedFields } from '../schema/selection.js';
 import type { Scope } from '../scopes.js';
-import { patientLinks, type LinkTable, type PatientBearingType } from '../resources.js';
+import { isClinicType, patientLinks, type LinkTable, type PatientBearingType } from '../resources.js';
 
-type ResponsePath = GraphQLResolveInfo['path'];
 type AnyField = GraphQLField<unknown, object>;
 type Row = Record<string, unknown>;
+type Variables = GraphQLResolveInfo['variableValues'];
 
-export { patientLinks };
 /** Rows whose own link is remembered, so their children resolve to a patient without a lookup: every parent some link goes through. */
 const linkedTables = new Set<string>(Object.values(patientLinks).map((link) => link.table).filter((table) => table !== 'Patient'));
 
-/** What a field that reaches guarded rows returns, known once per schema. */
+function patientBearing(name: string | undefined): name is PatientBearingType {
+  return name !== undefined && Object.hasOwn(patientLinks, name);
+}
+
+/** A field selected at a place of the response, by field names (`patients.nodes.firstName`), and the scopes its rule requires. */
+interface Read {
+  path: string;
+  scopes: readonly Scope[];
+}
+
+/** Rows of one object type at one place of the response: what the record learns when any appear there. */
+interface RowPlace {
+  patient: PatientBearingType | undefined;
+  /** The fields selected on them there (`__typename` included: it answers too). */
+  reads: Read[];
+  /** Scopes their data exercises: the type's and those of the fields below that load no rows of their own. */
+  scopes: Set<Scope>;
+}
+
+/** A field that returns rows (a patient-bearing type, a connection of one, or Node), at one place of the response. */
+interface FieldPlace {
+  path: string;
+  scopes: readonly Scope[];
+  /** Row places by the rows' concrete type (several for a field returning Node). */
+  rows: Map<string, RowPlace>;
+  /** Only for a field returning a connection (always of a patient-bearing type). */
+  connection?: ConnectionPlace;
+}
+
+interface ConnectionPlace {
+  /** Connection-level fields read: totalCount, pageInfo.*, edges.cursor. */
+  reads: Read[];
+  /** Which rows of the page the answer positions or shows: all (nodes, edges), or only the ends (start/end cursor). */
+  rows: 'all' | 'ends' | 'none';
+  startCursor: boolean;
+  endCursor: boolean;
+  totalCount: boolean;
+  /** Text arguments: a search. Recorded by presence, never by value. */
+  searchArguments: string[];
+  /** ID arguments (filters such as `patientId`): a patient-bearing id here reveals facts about its patient. */
+  idArguments: string[];
+}
+
+/** The audit plan of one operation: built once per schema, document, operation and @skip/@include values. */
+export interface Plan {
+  /** Field places per field node; a node used by a fragment in several places has several, told apart by response path. */
+  fields: Map<FieldNode, FieldPlace[]>;
+  /** For field nodes with several places: response keys (list indices dropped) and parent type → place. */
+  placesByKeys: Map<string, FieldPlace>;
+  /** Scopes of the fields that load no rows of their own outside any row place (`me`, `products`). */
+  scopes: Set<Scope>;
+}
+
+/** Scopes a field's or type's rule requires, read once from its directive. */
+const scopesByElement = new WeakMap<object, readonly Scope[]>();
+function scopesOf(schema: GraphQLSchema, element: AnyField | GraphQLNamedType): readonly Scope[] {
+  let scopes = scopesByElement.get(element);
+  if (!scopes) {
+    scopes = (getDirective(schema, element as Parameters<typeof getDirective>[1], 'requiresScopes')?.[0]?.scopes ?? []) as Scope[];
+    scopesByElement.set(element, scopes);
+  }
+  return scopes;
+}
+
 type Returned =
   | { kind: 'leaf' }
-  | { kind: 'object' | 'list'; type: GraphQLNamedType }
+  | { kind: 'object'; type: GraphQLNamedType }
   | { kind: 'connection'; connection: GraphQLObjectType; edge: GraphQLObjectType; node: GraphQLNamedType };
 
-interface FieldPlan {
-  /** The scopes the field's rule requires (its own and, for a relation, its target's). */
-  scopes: readonly Scope[];
-  returned: Returned;
+const unwrap = (type: GraphQLOutputType): GraphQLOutputType => (isNonNullType(type) ? type.ofType : type);
+
+function returnedBy(field: AnyField): Returned {
+  const type = unwrap(field.type);
+  const named = getNamedType(type);
+  if (!isObjectType(named) && !isAbstractType(named)) return { kind: 'leaf' };
+  const parts = !isListType(type) && isObjectType(named) ? connectionParts(named) : undefined;
+  return parts ? { kind: 'connection', connection: named as GraphQLObjectType, ...parts } : { kind: 'object', type: named };
 }
 
-/** A group of sibling fields one object type revealed at one place of the response. */
-interface Group {
-  /** Field names from the root to the object (aliases translated, list indices dropped). */
-  path: string[];
-  keys: Set<string>;
+/** Whether executions of a field add to the record: it returns patient-bearing rows, a connection of them, or Node (any row). */
+function watches(returned: Returned): boolean {
+  if (returned.kind === 'leaf') return false;
+  if (returned.kind === 'connection') return patientBearing(returned.node.name);
+  return isAbstractType(returned.type) || patientBearing(returned.type.name);
 }
 
-/** What rows of one type returned by one field execution add to the record, for this request. */
-interface RowPlan {
-  /** Patient-bearing type the rows are of, if they reveal any of its fields here. */
-  patient: PatientBearingType | undefined;
-  /** For each place the rows appear (under `nodes`, under `edges.node`, or the field itself): the field names read there. */
-  places: { relative: string[]; names: string[] }[];
+const join = (path: string, name: string) => (path ? `${path}.${name}` : name);
+
+/** Walks a document once (with selection.ts's walker) into the places the record observes. */
+class PlanBuilder {
+  readonly plan: Plan = { fields: new Map(), placesByKeys: new Map(), scopes: new Set() };
+  private readonly walker: Pick<GraphQLResolveInfo, 'schema' | 'fragments'>;
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    document: DocumentNode,
+    private readonly variables: Variables,
+  ) {
+    const fragments: GraphQLResolveInfo['fragments'] = {};
+    for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+    this.walker = { schema, fragments };
+  }
+
+  operation(operation: OperationDefinitionNode): Plan {
+    const root = operation.operation === 'query' ? this.schema.getQueryType() : operation.operation === 'mutation' ? this.schema.getMutationType() : this.schema.getSubscriptionType();
+    if (root) this.selections(root, [operation], { path: '', keys: '', scopes: this.plan.scopes, reads: null });
+    return this.plan;
+  }
+
+  /**
+   * The fields selected on `type` under `nodes`. `reads` collects the fields read of a patient-bearing row
+   * (null outside one); `scopes` the scopes of fields that load no rows of their own.
+   */
+  private selections(
+    type: GraphQLObjectType,
+    nodes: readonly { readonly selectionSet?: FieldNode['selectionSet'] }[],
+    at: { path: string; keys: string; scopes: Set<Scope>; reads: Read[] | null },
+  ): void {
+    for (const [key, selected] of selectedFields(this.walker, nodes, type, this.variables)) {
+      const path = join(at.path, selected.name);
+      const keys = join(at.keys, key);
+      if (selected.name === '__typename') {
+        at.reads?.push({ path, scopes: [] });
+        continue;
+      }
+      const field = type.getFields()[selected.name] as AnyField | undefined;
+      if (!field) continue;
+      const scopes = scopesOf(this.schema, field);
+      at.reads?.push({ path, scopes });
+      const returned = returnedBy(field);
+      if (returned.kind !== 'leaf' && watches(returned)) {
+        this.fieldPlace(field, returned, selected.nodes, { path, keys, parent: type.name, scopes });
+        continue;
+      }
+      for (const scope of scopes) at.scopes.add(scope);
+      if (returned.kind === 'leaf') continue;
+      // A row of a resource that bears no patient data adds its scopes, not its fields; a plain object (no resource) is part of its parent.
+      const reads = (name: string) => (isClinicType(name) ? null : at.reads);
+      if (returned.kind === 'connection') {
+        for (const rows of this.connectionRows(returned, selected.nodes)) {
+          if (isObjectType(returned.node)) this.selections(returned.node, rows.nodes, { ...at, path: join(path, rows.relative), keys: join(keys, rows.relative), reads: reads(returned.node.name) });
+        }
+      } else if (isObjectType(returned.type)) {
+        this.selections(returned.type, selected.nodes, { ...at, path, keys, reads: reads(returned.type.name) });
+      }
+    }
+  }
+
+  /** The `nodes` and `edges.node` selections of a connection, with their place relative to it. */
+  private connectionRows(returned: Extract<Returned, { kind: 'connection' }>, nodes: readonly FieldNode[]) {
+    const out: { relative: string; nodes: FieldNode[] }[] = [];
+    for (const part of selectedFields(this.walker, nodes, returned.connection, this.variables).values()) {
+      if (part.name === 'nodes') out.push({ relative: 'nodes', nodes: part.nodes });
+      if (part.name !== 'edges') continue;
+      for (const edgePart of selectedFields(this.walker, part.nodes, returned.edge, this.variables).values()) {
+        if (edgePart.name === 'node') out.push({ relative: 'edges.node', nodes: edgePart.nodes });
+      }
+    }
+    return out;
+  }
+
+  private fieldPlace(
+    field: AnyField,
+    returned: Exclude<Returned, { kind: 'leaf' }>,
+    nodes: readonly FieldNode[],
+    at: { path: string; keys: string; parent: string; scopes: readonly Scope[] },
+  ): void {
+    const place: FieldPlace = { path: at.path, scopes: at.scopes, rows: new Map() };
+    if (returned.kind === 'connection') {
+      place.connection = this.connectionPlace(field, returned, nodes, at.path);
+      if (!isObjectType(returned.node)) throw new Error(`${field.name}: a connection of ${returned.node.name}, not of an object type, which the PHI record cannot follow.`);
+      // Rows a cursor positions are recorded though none of their fields is selected.
+      this.rowPlace(place, returned.node, [], at);
+      for (const rows of this.connectionRows(returned, nodes)) {
+        this.rowPlace(place, returned.node, rows.nodes, { path: join(at.path, rows.relative), keys: join(at.keys, rows.relative) });
+      }
+    } else {
+      const types = isAbstractType(returned.type) ? this.schema.getPossibleTypes(returned.type) : isObjectType(returned.type) ? [returned.type] : [];
+      for (const type of types) this.rowPlace(place, type, nodes, at);
+    }
+    for (const node of nodes) {
+      const places = this.plan.fields.get(node);
+      if (places) places.push(place);
+      else this.plan.fields.set(node, [place]);
+    }
+    this.plan.placesByKeys.set(`${at.keys}|${at.parent}`, place);
+  }
+
+  private rowPlace(place: FieldPlace, type: GraphQLObjectType, nodes: readonly FieldNode[], at: { path: string; keys: string }): void {
+    const existing = place.rows.get(type.name);
+    const row: RowPlace = existing ?? { patient: patientBearing(type.name) ? type.name : undefined, reads: [], scopes: new Set(scopesOf(this.schema, type)) };
+    place.rows.set(type.name, row);
+    this.selections(type, nodes, { path: at.path, keys: at.keys, scopes: row.scopes, reads: row.patient ? row.reads : null });
+  }
+
+  private connectionPlace(field: AnyField, returned: Extract<Returned, { kind: 'connection' }>, nodes: readonly FieldNode[], path: string): ConnectionPlace {
+    const connection: ConnectionPlace = {
+      reads: [],
+      rows: 'none',
+      startCursor: false,
+      endCursor: false,
+      totalCount: false,
+      // Relay's cursors (after, before) are positions, not search text.
+      searchArguments: field.args.filter((arg) => getNamedType(arg.type) === GraphQLString && arg.name !== 'after' && arg.name !== 'before').map((arg) => arg.name),
+      idArguments: field.args.filter((arg) => getNamedType(arg.type).name === 'ID').map((arg) => arg.name),
+    };
+    const read = (name: string) => connection.reads.push({ path: join(path, name), scopes: [] });
+    for (const part of selectedFields(this.walker, nodes, returned.connection, this.variables).values()) {
+      const partType = getNamedType(returned.connection.getFields()[part.name]?.type);
+      if (part.name === 'totalCount') connection.totalCount = true;
+      if (part.name === 'nodes' || part.name === 'edges') connection.rows = 'all';
+      if (part.name === 'pageInfo' && isObjectType(partType)) {
+        for (const info of selectedFields(this.walker, part.nodes, partType, this.variables).values()) {
+          read(`pageInfo.${info.name}`);
+          if (info.name === 'startCursor') connection.startCursor = true;
+          if (info.name === 'endCursor') connection.endCursor = true;
+        }
+      } else if (part.name === 'edges') {
+        for (const edgePart of selectedFields(this.walker, part.nodes, returned.edge, this.variables).values()) {
+          if (edgePart.name !== 'node') read(`edges.${edgePart.name}`);
+        }
+      } else if (part.name !== 'nodes') {
+        read(part.name);
+      }
+    }
+    if (connection.rows === 'none' && (connection.startCursor || connection.endCursor)) connection.rows = 'ends';
+    return connection;
+  }
 }
 
-interface Plan {
-  rows: Map<string, RowPlan>;
-  /** Fields of the connection (total, page info) and of its edges (cursor) that count as patient data. */
-  connection: { relative: string[]; names: string[] }[];
-  /** The edges' cursors name their rows. */
-  cursorNamesRows: boolean;
+/** Variables that @skip or @include read, per document: they, with the operation, select the plan. */
+const directiveVariables = new WeakMap<DocumentNode, string[]>();
+function directiveVariablesOf(document: DocumentNode): string[] {
+  let names = directiveVariables.get(document);
+  if (!names) {
+    const found = new Set<string>();
+    visit(document, {
+      Directive(directive) {
+        if (directive.name.value !== 'skip' && directive.name.value !== 'include') return;
+        for (const arg of directive.arguments ?? []) if (arg.value.kind === Kind.VARIABLE) found.add(arg.value.name.value);
+      },
+    });
+    directiveVariables.set(document, (names = [...found]));
+  }
+  return names;
+}
+
+const plans = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Plan>>>();
+/** Plans per document are few (one per operation and @skip/@include combination); beyond this many, a plan is built per request. */
+const maxPlansPerDocument = 32;
+
+/** The plan of an operation, built once per schema, document, operation and @skip/@include values. */
+export function planOf(options: { schema: GraphQLSchema; document: DocumentNode; operation: OperationDefinitionNode; variables: Variables }): Plan {
+  const { schema, document, operation, variables } = options;
+  let byDocument = plans.get(schema);
+  if (!byDocument) plans.set(schema, (byDocument = new WeakMap()));
+  let byKey = byDocument.get(document);
+  if (!byKey) byDocument.set(document, (byKey = new Map()));
+  const key = [operation.name?.value ?? '', ...directiveVariablesOf(document).map((name) => String(variables[name] === true))].join('\u0000');
+  let plan = byKey.get(key);
+  if (!plan) {
+    plan = new PlanBuilder(schema, document, variables).operation(operation);
+    if (byKey.size < maxPlansPerDocument) byKey.set(key, plan);
+  }
+  return plan;
+}
+
+/** A patient search, by presence: the list it ran on, the arguments given (never their values) and how many it matched. */
+export interface PatientSearch {
+  list: string;
+  arguments: string[];
+  /** The list's totalCount, when the answer carried it. */
+  totalCount: number | null;
+  /** Rows the answer showed or positioned, when it showed any. */
+  returned: number | null;
 }
 
 /**
- * What one request read: the scopes its data exercised, the patient-bearing rows it returned and the
- * fields it returned of them. Filled by a wrapper on every field that carries a scope rule (the fields
- * that reach guarded rows: root fields, relations, lists, `node`), once per field execution with all the
- * rows it returned, not once per field of every row; which fields each row resolves is read from the
- * document (fragments, @skip and @include applied) and the caller's scopes.
+ * What one request's answer revealed, collected as its fields resolve: the plan says, per field node,
+ * what each place reads; per request only the places reached, the rows' patient links, filters by id
+ * and searches are kept.
  */
 export class AccessCollector {
-  readonly scopes = new Set<Scope>();
+  private readonly reached = new Set<FieldPlace>();
+  private readonly seen = new Set<RowPlace>();
   /** Ids per table that returned rows point at (a patient, or a parent to follow). */
   private readonly references = new Map<LinkTable, Set<string>>();
   /** Known links from returned rows: `Bill:bil_…` → `Patient:pat_…`. */
   private readonly links = new Map<string, string>();
-  private readonly plans = new Map<FieldNode, Plan>();
-  private readonly groups = new Map<string, Group>();
-  private readonly revealedAt = new Map<FieldNode, Set<object>>();
-  /** Whether the operation's document defines fragments (the same for every field of a request). */
-  private fragments: boolean | undefined;
+  /** Patient-bearing ids that filters named (`appointments(patientId:)`): recorded if they exist in the clinic. */
+  private readonly filters = new Map<PatientBearingType, Set<string>>();
+  readonly searches: PatientSearch[] = [];
 
-  constructor(private readonly granted: ReadonlySet<string>) {}
+  constructor(
+    private readonly plan: Plan,
+    private readonly granted: ReadonlySet<string>,
+  ) {}
 
-  get readPatientData(): boolean {
-    return this.groups.size > 0;
+  resolved(args: Record<string, unknown>, value: unknown, info: GraphQLResolveInfo): void {
+    if (value == null) return;
+    const places = this.plan.fields.get(info.fieldNodes[0]!);
+    if (!places) return;
+    const place = places.length === 1 ? places[0]! : this.plan.placesByKeys.get(`${responseKeys(info.path)}|${info.parentType.name}`);
+    if (!place) return;
+    this.reached.add(place);
+    if (place.connection) this.connection(place, place.connection, args, value as Connection);
+    else this.rows(place, Array.isArray(value) ? value : [value]);
   }
 
-  resolved(field: FieldPlan, value: unknown, info: GraphQLResolveInfo): void {
-    for (const scope of field.scopes) this.scopes.add(scope);
-    const returned = field.returned;
-    if (returned.kind === 'leaf' || value == null) return;
-    const node = info.fieldNodes[0]!;
-    let plan = this.plans.get(node);
-    if (!plan) this.plans.set(node, (plan = this.plan(returned, info)));
-    let rows: unknown[];
-    if (returned.kind === 'connection') {
-      const edges = (value as { edges?: { node?: unknown }[] }).edges ?? [];
-      rows = edges.map((edge) => edge.node);
-      if (plan.connection.length > 0 && this.firstAt(info, plan)) {
-        const base = fieldPath(info);
-        for (const place of plan.connection) this.reveal([...base, ...place.relative], place.names);
-      }
-    } else {
-      rows = returned.kind === 'list' ? (Array.isArray(value) ? value : []) : [value];
+  private connection(place: FieldPlace, connection: ConnectionPlace, args: Record<string, unknown>, value: Connection): void {
+    const edges = value.edges ?? [];
+    const shown = connection.rows === 'all' ? edges : connection.rows === 'ends' ? ends(edges, connection) : [];
+    this.rows(place, shown.map((edge) => edge.node));
+    for (const name of connection.idArguments) {
+      const id = args[name];
+      const type = typeof id === 'string' ? (typeOfId(id) ?? undefined) : undefined;
+      if (patientBearing(type)) add(this.filters, type, id as string);
     }
-    const rowType = returned.kind === 'connection' ? returned.node : returned.type;
-    const abstract = isAbstractType(rowType);
-    let revealed: Set<RowPlan> | undefined;
+    const given = connection.searchArguments.filter((name) => typeof args[name] === 'string' && args[name] !== '');
+    if (given.length === 0) return;
+    const search: PatientSearch = { list: place.path, arguments: given, totalCount: null, returned: connection.rows === 'none' ? null : shown.length };
+    this.searches.push(search);
+    const count = value.totalCount;
+    if (connection.totalCount && typeof count === 'function') {
+      value.totalCount = () =>
+        count.call(value).then((total) => {
+          search.totalCount = total;
+          return total;
+        });
+    }
+  }
+
+  private rows(place: FieldPlace, rows: readonly unknown[]): void {
+    const single = place.rows.size === 1 ? place.rows.values().next().value : undefined;
     for (const row of rows) {
       if (!row || typeof row !== 'object' || row instanceof Error) continue;
-      const typeName = abstract ? (typeOfId(String((row as Row).id)) ?? '') : rowType.name;
-      let rowPlan = plan.rows.get(typeName);
-      if (!rowPlan) plan.rows.set(typeName, (rowPlan = this.rowPlan(returned, typeName, info)));
-      if (!rowPlan.patient || (rowPlan.places.length === 0 && !plan.cursorNamesRows)) continue;
-      this.reference(rowPlan.patient, row as Row);
-      if (rowPlan.places.length === 0 || revealed?.has(rowPlan)) continue;
-      (revealed ??= new Set()).add(rowPlan);
-      if (!this.firstAt(info, rowPlan)) continue;
-      const base = fieldPath(info);
-      for (const place of rowPlan.places) this.reveal([...base, ...place.relative], place.names);
+      const rowPlace = single ?? place.rows.get(typeOfId(String((row as Row).id)) ?? '');
+      if (!rowPlace) continue;
+      this.seen.add(rowPlace);
+      if (rowPlace.patient) this.reference(rowPlace.patient, row as Row);
     }
-  }
-
-  /**
-   * False when this field node already revealed this place in this request. Without fragment
-   * definitions a field node has one place in the response (list indices aside), so the 100th
-   * appointment list of a page adds nothing the first did not; a fragment can put one node in several
-   * places, so with fragments every execution counts.
-   */
-  private firstAt(info: GraphQLResolveInfo, what: object): boolean {
-    this.fragments ??= Object.keys(info.fragments).length > 0;
-    if (this.fragments) return true;
-    const node = info.fieldNodes[0]!;
-    let seen = this.revealedAt.get(node);
-    if (!seen) this.revealedAt.set(node, (seen = new Set()));
-    if (seen.has(what)) return false;
-    seen.add(what);
-    return true;
-  }
-
-  private reveal(path: string[], names: readonly string[]): void {
-    if (names.length === 0) return;
-    const id = path.join('.');
-    let group = this.groups.get(id);
-    if (!group) this.groups.set(id, (group = { path, keys: new Set() }));
-    for (const name of names) group.keys.add(name);
   }
 
   private reference(type: PatientBearingType, row: Row): void {
     const link = patientLinks[type];
     const target = String(row[link.column]);
-    let ids = this.references.get(link.table);
-    if (!ids) this.references.set(link.table, (ids = new Set()));
-    ids.add(target);
+    add(this.references, link.table, target);
     if (linkedTables.has(type)) this.links.set(`${type}:${String(row.id)}`, `${link.table}:${target}`);
   }
 
-  /** Where, relative to the field, its rows and connection parts sit, and which of their fields are selected. */
-  private plan(returned: Exclude<Returned, { kind: 'leaf' }>, info: GraphQLResolveInfo): Plan {
-    const plan: Plan = { rows: new Map(), connection: [], cursorNamesRows: false };
-    if (returned.kind !== 'connection' || !patientBearing(returned.node.name)) return plan;
-    const top = selectedFields(info, info.fieldNodes, returned.connection, info.variableValues);
-    const connectionNames = [...top.values()].filter((s) => s.name === 'totalCount' || s.name === 'pageInfo').map((s) => s.name);
-    if (connectionNames.length > 0) plan.connection.push({ relative: [], names: connectionNames });
-    for (const edges of top.values()) {
-      if (edges.name !== 'edges') continue;
-      const edgeFields = [...selectedFields(info, edges.nodes, returned.edge, info.variableValues).values()];
-      if (edgeFields.some((s) => s.name === 'cursor')) {
-        plan.connection.push({ relative: ['edges'], names: ['cursor'] });
-        plan.cursorNamesRows = true;
-      }
-    }
-    return plan;
+  private allowed(read: Read): boolean {
+    return read.scopes.every((scope) => this.granted.has(scope));
   }
 
-  /** The selected fields of rows of `typeName` the caller's scopes allow, at each place the rows appear. */
-  private rowPlan(returned: Exclude<Returned, { kind: 'leaf' }>, typeName: string, info: GraphQLResolveInfo): RowPlan {
-    const type = info.schema.getType(typeName);
-    for (const scope of (type && typeScopes.get(type)) ?? []) this.scopes.add(scope);
-    if (!type || !isObjectType(type) || !patientBearing(typeName)) return { patient: undefined, places: [] };
-    const sets: { relative: string[]; nodes: readonly FieldNode[] }[] = [];
-    if (returned.kind === 'connection') {
-      for (const part of selectedFields(info, info.fieldNodes, returned.connection, info.variableValues).values()) {
-        if (part.name === 'nodes') sets.push({ relative: ['nodes'], nodes: part.nodes });
-        if (part.name !== 'edges') continue;
-        for (const edgePart of selectedFields(info, part.nodes, returned.edge, info.variableValues).values()) {
-          if (edgePart.name === 'node') sets.push({ relative: ['edges', 'node'], nodes: edgePart.nodes });
-        }
-      }
-    } else {
-      sets.push({ relative: [], nodes: info.fieldNodes });
+  /** The scopes the answer's data exercised: of the fields that resolved, the rows they returned and the fields below those. */
+  scopes(): Set<Scope> {
+    const scopes = new Set<Scope>();
+    const granted = (from: Iterable<Scope>) => {
+      for (const scope of from) if (this.granted.has(scope)) scopes.add(scope);
+    };
+    granted(this.plan.scopes);
+    for (const place of this.reached) granted(place.scopes);
+    for (const row of this.seen) granted(row.scopes);
+    return scopes;
+  }
+
+  /** Field paths in field names (not aliases), list indices dropped: `patients.nodes.firstName`. */
+  fieldPaths(): string[] {
+    const paths = new Set<string>();
+    for (const place of this.reached) for (const read of place.connection?.reads ?? []) paths.add(read.path);
+    for (const row of this.seen) {
+      if (!row.patient) continue;
+      for (const read of row.reads) if (this.allowed(read)) paths.add(read.path);
     }
-    const places = sets.map(({ relative, nodes }) => ({
-      relative,
-      names: [...selectedFields(info, nodes, type, info.variableValues).values()]
-        .filter((s) => s.name !== '__typename' && (fieldScopes.get(type.getFields()[s.name] as AnyField) ?? []).every((scope) => this.granted.has(scope)))
-        .map((s) => s.name),
-    }));
-    return { patient: typeName, places: places.filter((place) => place.names.length > 0) };
+    return [...paths].sort();
+  }
+
+  /** Whether the answer revealed anything about a patient: a field, a row's existence or position, a filter by one, a search. */
+  get readPatientData(): boolean {
+    if (this.searches.length > 0 || this.filters.size > 0) return true;
+    for (const row of this.seen) if (row.patient) return true;
+    for (const place of this.reached) if (place.connection && place.connection.reads.length > 0) return true;
+    return false;
   }
 
   /**
-   * Patients known from the returned rows themselves, and the parent rows (by table) whose patient the
-   * database must still say: a coding group reached by its id, without its bill.
+   * Patients known from the returned rows themselves, and the rows (by table) whose patient the database
+   * must still say: a coding group reached by its id, without its bill, or an id a filter named (the
+   * database also confirms it exists in this clinic).
    */
-  patients(): { known: string[]; unresolved: Map<Exclude<LinkTable, 'Patient'>, string[]> } {
+  patients(): { known: string[]; lookups: Map<PatientBearingType, string[]> } {
     const known = new Set<string>(this.references.get('Patient'));
-    const unresolved = new Map<Exclude<LinkTable, 'Patient'>, Set<string>>();
+    const lookups = new Map<PatientBearingType, Set<string>>();
     for (const [table, ids] of this.references) {
       if (table === 'Patient') continue;
       for (const id of ids) {
@@ -221,86 +433,47 @@ export class AccessCollector {
           if (!next) break;
           current = next;
         }
-        const [at, atId] = splitReference(current);
-        if (at === 'Patient') known.add(atId);
-        else unresolved.set(at, (unresolved.get(at) ?? new Set()).add(atId));
+        const colon = current.indexOf(':');
+        const at = current.slice(0, colon) as LinkTable;
+        if (at === 'Patient') known.add(current.slice(colon + 1));
+        else add(lookups, at, current.slice(colon + 1));
       }
     }
-    return {
-      known: [...known].sort(),
-      unresolved: new Map([...unresolved].map(([table, ids]) => [table, [...ids].sort()])),
-    };
-  }
-
-  /** Field paths in field names (not aliases), list indices dropped: `patients.nodes.firstName`. */
-  fieldPaths(): string[] {
-    const paths = new Set<string>();
-    for (const group of this.groups.values()) {
-      for (const key of group.keys) paths.add([...group.path, key].join('.'));
-    }
-    return [...paths].sort();
+    for (const [type, ids] of this.filters) for (const id of ids) add(lookups, type, id);
+    return { known: [...known].sort(), lookups: new Map([...lookups].map(([table, ids]) => [table, [...ids].sort()])) };
   }
 }
 
-function splitReference(reference: string): [LinkTable, string] {
-  const colon = reference.indexOf(':');
-  return [reference.slice(0, colon) as LinkTable, reference.slice(colon + 1)];
+interface Connection {
+  edges?: { node?: unknown }[];
+  totalCount?: () => Promise<number>;
 }
 
-/** Response keys of a path, list indices dropped. */
-function responseKeys(path: ResponsePath | undefined): string[] {
+function ends<Edge>(edges: readonly Edge[], connection: ConnectionPlace): Edge[] {
+  const out = new Set<Edge>();
+  if (connection.startCursor && edges.length > 0) out.add(edges[0]!);
+  if (connection.endCursor && edges.length > 0) out.add(edges[edges.length - 1]!);
+  return [...out];
+}
+
+function add<Key>(map: Map<Key, Set<string>>, key: Key, value: string): void {
+  const values = map.get(key);
+  if (values) values.add(value);
+  else map.set(key, new Set([value]));
+}
+
+/** Response keys of a path, list indices dropped, joined by dots. */
+function responseKeys(path: GraphQLResolveInfo['path'] | undefined): string {
   const keys: string[] = [];
   for (let at = path; at; at = at.prev) if (typeof at.key === 'string') keys.push(at.key);
-  return keys.reverse();
-}
-
-const namesByPath = new WeakMap<OperationDefinitionNode, Map<string, string[]>>();
-
-/**
- * The field names along the path of the executing field. Response keys may be aliases, so the path is
- * walked down the operation: each key is found among the fields the selections hold at that point,
- * fragments included (a fragment on a type the object may be counts: the path carries no types).
- * Cached per operation and path.
- */
-function fieldPath(info: GraphQLResolveInfo): string[] {
-  let byPath = namesByPath.get(info.operation);
-  if (!byPath) namesByPath.set(info.operation, (byPath = new Map()));
-  const keys = responseKeys(info.path);
-  const id = keys.join('.');
-  let names = byPath.get(id);
-  if (names) return names;
-  names = [];
-  let sets: readonly SelectionSetNode[] = [info.operation.selectionSet];
-  for (const key of keys) {
-    const matches: FieldNode[] = [];
-    const visit = (set: SelectionSetNode, visited: Set<string>) => {
-      for (const selection of set.selections) {
-        if (selection.kind === Kind.FIELD) {
-          if ((selection.alias?.value ?? selection.name.value) === key) matches.push(selection);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          visit(selection.selectionSet, visited);
-        } else if (!visited.has(selection.name.value)) {
-          visited.add(selection.name.value);
-          const fragment = info.fragments[selection.name.value];
-          if (fragment) visit(fragment.selectionSet, visited);
-        }
-      }
-    };
-    for (const set of sets) visit(set, new Set());
-    names.push(matches[0]?.name.value ?? key);
-    sets = matches.flatMap((match) => (match.selectionSet ? [match.selectionSet] : []));
-  }
-  // The executing field itself is known exactly, whatever its alias.
-  if (names.length > 0) names[names.length - 1] = info.fieldName;
-  byPath.set(id, names);
-  return names;
+  return keys.reverse().join('.');
 }
 
 /** The per-request collector, keyed by the request's context object. */
 const collectors = new WeakMap<object, AccessCollector>();
 
-export function startCollecting(context: object, granted: ReadonlySet<string>): AccessCollector {
-  const collector = new AccessCollector(granted);
+export function startCollecting(context: object, plan: Plan, granted: ReadonlySet<string>): AccessCollector {
+  const collector = new AccessCollector(plan, granted);
   collectors.set(context, collector);
   return collector;
 }
@@ -309,74 +482,31 @@ export function stopCollecting(context: object): void {
   collectors.delete(context);
 }
 
-function scopesOf(schema: GraphQLSchema, node: Parameters<typeof getDirective>[1]): Scope[] {
-  return (getDirective(schema, node, 'requiresScopes')?.[0]?.scopes ?? []) as Scope[];
-}
-
-/** Scopes each field's rule requires, and each guarded type's, read once from the schema's directives. */
-const fieldScopes = new WeakMap<AnyField, readonly Scope[]>();
-const typeScopes = new WeakMap<GraphQLNamedType, readonly Scope[]>();
-
-function patientBearing(name: string | undefined): name is PatientBearingType {
-  return name !== undefined && Object.hasOwn(patientLinks, name);
-}
-
-const unwrap = (type: GraphQLOutputType): GraphQLOutputType => (isNonNullType(type) ? type.ofType : type);
-
-function returnedBy(field: AnyField): Returned {
-  const type = unwrap(field.type);
-  if (isListType(type)) {
-    const item = getNamedType(type);
-    return isObjectType(item) || isAbstractType(item) ? { kind: 'list', type: item } : { kind: 'leaf' };
-  }
-  if (isAbstractType(type)) return { kind: 'object', type };
-  if (!isObjectType(type)) return { kind: 'leaf' };
-  const parts = connectionParts(type);
-  return parts ? { kind: 'connection', connection: type, ...parts } : { kind: 'object', type };
-}
-
-const instrumented = new WeakSet<GraphQLSchema>();
-
-/**
- * Wraps, once per schema, the resolver of every field that carries a scope rule: when it resolves (its
- * rule passed, no error), the request's collector learns its scopes and the rows it returned. Every
- * field that reaches guarded rows carries its rule (src/schema/guards.ts), so every returned guarded
- * row passes through one of these wrappers. Outside a collected request the wrapper only forwards.
- */
-export function instrumentSchema(schema: GraphQLSchema): void {
-  if (instrumented.has(schema)) return;
-  instrumented.add(schema);
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    typeScopes.set(type, scopesOf(schema, type));
-    for (const field of Object.values(type.getFields()) as AnyField[]) {
-      const scopes = scopesOf(schema, field);
-      fieldScopes.set(field, scopes);
-      const returned = returnedBy(field);
-      // `node` and `nodes` carry no rule (the interface has no scope): each row's type is checked as it loads.
-      const abstract = returned.kind !== 'leaf' && returned.kind !== 'connection' && isAbstractType(returned.type);
-      if (scopes.length === 0 && !abstract) continue;
-      field.resolve = recording(field.resolve ?? defaultFieldResolver, { scopes, returned });
-    }
-  }
-}
-
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-function recording(resolve: GraphQLFieldResolver<unknown, object>, plan: FieldPlan): GraphQLFieldResolver<unknown, object> {
+/**
+ * A field's resolver that tells the request's collector what it returned, when the field returns rows
+ * the record observes (decided from the schema on its first execution; every other field forwards).
+ * Installed by the Pothos plugin in src/audit/plugin.ts, inside the scope check: a field a scope
+ * denied never reaches it.
+ */
+export function observed(resolve: GraphQLFieldResolver<unknown, object>): GraphQLFieldResolver<unknown, object> {
+  let watched: boolean | undefined;
   return (source, args, context, info) => {
     const result: unknown = resolve(source, args, context, info);
+    watched ??= watches(returnedBy(info.parentType.getFields()[info.fieldName] as AnyField));
+    if (!watched) return result;
     const collector = collectors.get(context);
     if (!collector) return result;
     if (isPromiseLike(result)) {
       return result.then((value: unknown) => {
-        if (!(value instanceof Error)) collector.resolved(plan, value, info);
+        if (!(value instanceof Error)) collector.resolved(args as Record<string, unknown>, value, info);
         return value;
       });
     }
-    if (!(result instanceof Error)) collector.resolved(plan, result, info);
+    if (!(result instanceof Error)) collector.resolved(args as Record<string, unknown>, result, info);
     return result;
   };
 }

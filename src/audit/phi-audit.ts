@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { getOperationAST, GraphQLError, print, type GraphQLSchema } from 'graphql';
+import { getOperationAST, GraphQLError, print } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { RequestContext } from '../context.js';
 import { newId } from '../ids.js';
 import { patientLookupSql } from '../resources.js';
 import { directQueryOf } from '../db/database.js';
-import { instrumentSchema, startCollecting, stopCollecting, type AccessCollector } from './access.js';
+import { planOf, startCollecting, stopCollecting, type AccessCollector, type PatientSearch } from './access.js';
 import type { ScopeUsageRecorder } from './scope-usage.js';
 
 export interface PhiAccessWrite {
@@ -19,6 +19,8 @@ export interface PhiAccessWrite {
   traceId: string;
   fieldPaths: string[];
   patients: ReturnType<AccessCollector['patients']>;
+  /** Patient searches by presence: never the search text. */
+  searches: readonly PatientSearch[];
 }
 
 const textArray = (values: readonly string[]) =>
@@ -27,20 +29,20 @@ const textArray = (values: readonly string[]) =>
 
 /**
  * One statement per request: the record, with patient ids that the returned rows name directly and,
- * for parts reached without their parent (a coding group by id), those the database resolves in the
- * same INSERT.
+ * for parts reached without their parent (a coding group by id) and ids a filter named (which the
+ * database also confirms exist in the clinic), those the database resolves in the same INSERT.
  */
 export async function writePhiAccess(prisma: PrismaClient, access: PhiAccessWrite): Promise<string> {
   const id = newId('PhiAccess');
-  const lookups = [...access.patients.unresolved].map(([table, ids]) => patientLookupSql(table, access.organizationId, ids));
+  const lookups = [...access.patients.lookups].map(([table, ids]) => patientLookupSql(table, access.organizationId, ids));
   const patientIds =
     lookups.length === 0
       ? textArray(access.patients.known)
       : Prisma.sql`ARRAY(SELECT DISTINCT p FROM (SELECT unnest(${textArray(access.patients.known)}) AS p UNION ALL ${Prisma.join(lookups, ' UNION ALL ')}) ids ORDER BY p)`;
   const insert = Prisma.sql`
-    INSERT INTO "PhiAccess" ("id", "organizationId", "appId", "apiKeyId", "installationId", "operationName", "documentHash", "traceId", "patientIds", "fieldPaths")
+    INSERT INTO "PhiAccess" ("id", "organizationId", "appId", "apiKeyId", "installationId", "operationName", "documentHash", "traceId", "patientIds", "fieldPaths", "searches")
     VALUES (${id}, ${access.organizationId}, ${access.appId}, ${access.apiKeyId}, ${access.installationId}, ${access.operationName},
-            ${access.documentHash}, ${access.traceId}, ${patientIds}, ${textArray(access.fieldPaths)})`;
+            ${access.documentHash}, ${access.traceId}, ${patientIds}, ${textArray(access.fieldPaths)}, ${JSON.stringify(access.searches)}::jsonb)`;
   // On PostgreSQL straight through the driver (on the primary): Prisma's raw path costs more CPU than the write.
   const direct = directQueryOf(prisma);
   if (direct) await direct(insert);
@@ -62,7 +64,6 @@ function auditUnavailable(): GraphQLError {
 
 export interface PhiAuditOptions {
   prisma: PrismaClient;
-  schema: GraphQLSchema;
   scopeUsage: ScopeUsageRecorder;
 }
 
@@ -71,18 +72,19 @@ export interface PhiAuditOptions {
  * path), and an operation that returned patient-bearing data is recorded before its response leaves;
  * if that record cannot be written, the response carries an error instead of the data.
  */
-export function usePhiAudit({ prisma, schema, scopeUsage }: PhiAuditOptions): Plugin<RequestContext> {
-  instrumentSchema(schema);
+export function usePhiAudit({ prisma, scopeUsage }: PhiAuditOptions): Plugin<RequestContext> {
   return {
     onExecute({ args }) {
       const context = args.contextValue;
-      const collector = startCollecting(context, context.caller.scopes);
+      const operation = getOperationAST(args.document, args.operationName);
+      if (!operation) return;
+      const plan = planOf({ schema: args.schema, document: args.document, operation, variables: args.variableValues ?? {} });
+      const collector = startCollecting(context, plan, context.caller.scopes);
       return {
         async onExecuteDone({ result, setResult }) {
           stopCollecting(context);
           const { caller } = context;
           if (collector.readPatientData && !(Symbol.asyncIterator in result)) {
-            const operation = getOperationAST(args.document, args.operationName);
             const query = (context as { params?: { query?: unknown } }).params?.query;
             try {
               await writePhiAccess(prisma, {
@@ -90,11 +92,12 @@ export function usePhiAudit({ prisma, schema, scopeUsage }: PhiAuditOptions): Pl
                 appId: caller.app.id,
                 apiKeyId: caller.key.id,
                 installationId: caller.installation.id,
-                operationName: operation?.name?.value ?? args.operationName ?? null,
+                operationName: operation.name?.value ?? args.operationName ?? null,
                 documentHash: documentHash(typeof query === 'string' ? query : print(args.document)),
                 traceId: context.traceId,
                 fieldPaths: collector.fieldPaths(),
                 patients: collector.patients(),
+                searches: collector.searches,
               });
             } catch (error) {
               console.error(`PHI audit: record not written, response withheld (trace ${context.traceId}):`, (error as Error).message);
@@ -102,7 +105,7 @@ export function usePhiAudit({ prisma, schema, scopeUsage }: PhiAuditOptions): Pl
               return;
             }
           }
-          scopeUsage.record(caller.installation.id, collector.scopes);
+          scopeUsage.record(caller.installation.id, collector.scopes());
         },
       };
     },

@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import type { PatientSearch } from './access.js';
 import { MarketplaceError, parseDuration } from '../marketplace/service.js';
 import { canonicalScopes } from '../scopes.js';
 
@@ -45,6 +46,8 @@ export interface AuditRecord {
   traceId: string;
   patientIds: string[];
   fieldPaths: string[];
+  /** Patient searches the answer carried, by presence (the list, the arguments given, the matches), never the text. */
+  searches: PatientSearch[];
 }
 
 /** Which app read which patients' data in a clinic, and what it read: newest first. */
@@ -89,6 +92,7 @@ export async function listPhiAccess(prisma: PrismaClient, query: AuditQuery) {
     traceId: row.traceId,
     patientIds: row.patientIds,
     fieldPaths: row.fieldPaths,
+    searches: row.searches as unknown as PatientSearch[],
   }));
   return {
     organization: clinic,

@@ -35,6 +35,11 @@ async function execute<Name extends OperationName>(name: Name, input: OperationI
   }
 }
 
+function requiredOrganization(org: string | undefined): string {
+  if (!org) throw new MarketplaceError("audit needs --org <id>: the clinic whose trail to list (see: orgs list). `audit purge` needs none.");
+  return org;
+}
+
 const scopeList = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
 const scopesHelp = `comma-separated, from: ${assignableScopes.join(', ')}`;
 
@@ -171,23 +176,39 @@ export function buildProgram(): Command {
     .addOption(new Option('--grace <duration>', 'keep the old key working this long, e.g. 1h, 7d'))
     .action(run('keys.rotate', (id: string, options: { grace?: string }) => ({ id, grace: options.grace })));
 
-  program
+  const audit = program
     .command('audit')
     .description("Which apps read patients' data in a clinic, when, and which fields: newest first.")
-    .requiredOption('--org <id>', 'the organization (org_…)')
+    // Not a required option: commander would demand it of `audit purge` too, which spans every clinic.
+    .option('--org <id>', 'the organization (org_…); required')
     .option('--app <slug>', 'only this app')
     .option('--patient <id>', "only requests that returned this patient's data (pat_…)")
     .option('--since <when>', 'a date (2026-01-31), an instant, or an age (7d, 12h)')
     .option('--before <when>', 'only records before this date, instant or age')
     .option('--limit <n>', 'at most this many records (default 100)', (value) => Number(value))
     .action(
-      run('audit.list', (options: { org: string; app?: string; patient?: string; since?: string; before?: string; limit?: number }) => ({
-        organizationId: options.org,
+      run('audit.list', (options: { org?: string; app?: string; patient?: string; since?: string; before?: string; limit?: number }) => ({
+        organizationId: requiredOrganization(options.org),
         app: options.app,
         patient: options.patient,
         since: options.since,
         before: options.before,
         limit: options.limit,
+      })),
+    );
+  audit
+    .command('purge')
+    .description('Delete the access records older than the retention (all clinics), oldest first, in batches.')
+    .option('--retention <age>', 'keep this long: 6y, 10y or 2200d (default: PHI_AUDIT_RETENTION, else 6y, the HIPAA minimum)')
+    .option('--dry-run', 'count the records that would be deleted, delete nothing')
+    .option('--below-hipaa-minimum', 'allow a retention shorter than six years')
+    .option('--batch <n>', 'rows per delete statement (default 10000)', (value) => Number(value))
+    .action(
+      run('audit.purge', (options: { retention?: string; dryRun?: boolean; belowHipaaMinimum?: boolean; batch?: number }) => ({
+        retention: options.retention,
+        dryRun: options.dryRun,
+        belowMinimum: options.belowHipaaMinimum,
+        batchSize: options.batch,
       })),
     );
 

@@ -1,4 +1,5 @@
 import type { OperationName } from '../marketplace/operations.js';
+import type { PatientSearch } from '../audit/access.js';
 
 type Row = Record<string, unknown>;
 
@@ -25,10 +26,15 @@ function fields(row: Row, columns: string[]): string {
 const listed = (values: string[], max: number) =>
   values.length > max ? `${values.slice(0, max).join(', ')} … and ${values.length - max} more (--json lists all)` : values.join(', ') || '(none)';
 
+function searchMatches({ totalCount, returned }: PatientSearch): string {
+  const parts = [totalCount !== null && `${totalCount} matching in all`, returned !== null && `${returned} returned`].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'matches not shown';
+}
+
 interface AuditListing {
   organization: { id: string; name: string };
   filters: { app: string | null; patient: string | null; since: Date | string | null; before?: Date | string | null; limit: number };
-  records: (Row & { patientIds: string[]; fieldPaths: string[] })[];
+  records: (Row & { patientIds: string[]; fieldPaths: string[]; searches: PatientSearch[] })[];
 }
 
 function auditText({ organization, filters, records }: AuditListing): string {
@@ -47,6 +53,7 @@ function auditText({ organization, filters, records }: AuditListing): string {
       `${text(record.at)}  app ${text(record.app)}  key ${text(record.key)}  operation ${record.operationName ?? '(anonymous)'}  trace ${text(record.traceId)}`,
       `  patients (${record.patientIds.length}): ${listed(record.patientIds, 10)}`,
       `  fields: ${listed(record.fieldPaths, 20)}`,
+      ...record.searches.map((search) => `  search on ${search.list} by ${search.arguments.join(', ')}: ${searchMatches(search)}`),
       `  document sha256: ${text(record.documentHash)}`,
     );
   }
@@ -160,6 +167,15 @@ export function printResult(name: OperationName, result: unknown, json: boolean)
     case 'audit.list':
       console.log(auditText(result as AuditListing));
       return;
+    case 'audit.purge': {
+      const purge = result as { retention: string; cutoff: Date | string; dryRun: boolean; deleted: number; batches: number };
+      console.log(
+        purge.dryRun
+          ? `${purge.deleted} access records are older than ${text(purge.cutoff)} (retention ${purge.retention}); nothing deleted (dry run).`
+          : `Deleted ${purge.deleted} access records older than ${text(purge.cutoff)} (retention ${purge.retention}) in ${purge.batches} batch${purge.batches === 1 ? '' : 'es'}.`,
+      );
+      return;
+    }
     case 'report.scopes':
       console.log(scopeReportText(result as ScopeReport));
       return;

@@ -3,6 +3,7 @@ import { listPhiAccess, scopeUsageReport, type AuditQuery } from '../audit/queri
 import { readAccountsConfig } from '../accounts/config.js';
 import { createAdmin, disableAdmin, listAdmins, resetPassword } from '../accounts/service.js';
 import { syncOperations } from '../sync/operations.js';
+import { purgePhiAccess, type PurgeOptions } from '../audit/retention.js';
 import {
   createApp,
   createKey,
@@ -63,6 +64,7 @@ export const operations = {
   'admins.list': (prisma: PrismaClient, input: { organizationId: string }) => listAdmins(prisma, input),
   'admins.reset-password': (prisma: PrismaClient, input: { email: string }) => resetPassword(prisma, input, readAccountsConfig()),
   'admins.disable': (prisma: PrismaClient, input: { email: string }) => disableAdmin(prisma, input),
+  'audit.purge': (prisma: PrismaClient, input: Omit<PurgeOptions, 'now'>) => purgePhiAccess(prisma, input),
   'report.scopes': (prisma: PrismaClient, input: { organizationId: string; days?: number }) => scopeUsageReport(prisma, input),
   ...syncOperations,
 } as const;

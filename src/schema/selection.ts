@@ -30,13 +30,13 @@ export interface Selected {
 }
 
 /**
- * The fields selected under `fieldNodes`, by response key, as graphql-js collects them: fragments whose
+ * The fields selected under `fieldNodes` (or an operation), by response key, as graphql-js collects them: fragments whose
  * type condition applies to `type`, and, with `variables`, @skip and @include. Without a type every
  * fragment counts, and without variables every field: a superset, for reading ahead.
  */
 export function selectedFields(
-  info: GraphQLResolveInfo,
-  fieldNodes: readonly FieldNode[],
+  info: Pick<GraphQLResolveInfo, 'schema' | 'fragments'>,
+  fieldNodes: readonly { readonly selectionSet?: SelectionSetNode | undefined }[],
   type?: GraphQLNamedType,
   variables?: GraphQLResolveInfo['variableValues'],
 ): Map<string, Selected> {
