@@ -52,16 +52,11 @@ for (const slug of appSlugs) {
 const clinic = organizations[0]!;
 const recall = installations.get(appSlugs[0]!)!;
 const patientId = (org: number, n: number) => `pat_bench${String(org).padStart(2, '0')}${String(n).padStart(8, '0')}`;
+/** What Q2's record lists (bench/queries.ts): the patient fields, the appointment fields, the provider reference. */
 const q2FieldPaths = [
-  'patients.nodes.appointments',
-  'patients.nodes.appointments.nodes.id',
-  'patients.nodes.appointments.nodes.provider',
-  'patients.nodes.appointments.nodes.scheduledStartDate',
-  'patients.nodes.appointments.nodes.status',
-  'patients.nodes.firstName',
-  'patients.nodes.id',
-  'patients.nodes.lastName',
-];
+  ...['appointments', 'firstName', 'id', 'lastName'].map((field) => `patients.nodes.${field}`),
+  ...['id', 'provider', 'scheduledStartDate', 'status'].map((field) => `patients.nodes.appointments.nodes.${field}`),
+].sort();
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
