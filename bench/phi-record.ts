@@ -50,7 +50,8 @@ for (const slug of appSlugs) {
   installations.set(slug, { appId: installation.appId, installationId: installation.id, apiKeyId: key.id });
 }
 const clinic = organizations[0]!;
-const recall = installations.get(appSlugs[0]!)!;
+const apps = [...installations.values()];
+const recall = apps[0]!;
 const patientId = (org: number, n: number) => `pat_bench${String(org).padStart(2, '0')}${String(n).padStart(8, '0')}`;
 /** What Q2's record lists (bench/queries.ts): the patient fields, the appointment fields, the provider reference. */
 const q2FieldPaths = [
@@ -67,7 +68,7 @@ async function measureInserts(): Promise<number> {
     const started = performance.now();
     await writePhiAccess(db.prisma, {
       organizationId: clinic,
-      ...recall,
+      ...apps[i % apps.length]!,
       operationName: 'Q2',
       documentHash: 'b'.repeat(64),
       traceId: `bench-${i}`,
@@ -101,6 +102,47 @@ async function measureQueries(): Promise<Record<string, number>> {
   return out;
 }
 
+/**
+ * PostgreSQL's own figures for the same statements, steadier than wall time on a shared machine:
+ * median execution time and the buffers (8 KB pages) touched, from EXPLAIN (ANALYZE, BUFFERS); the
+ * insert runs in a transaction rolled back.
+ */
+const explained: Record<string, string> = {
+  'audit --org (newest 100)': '',
+  'audit --org --patient': `AND "patientIds" @> ARRAY['${patientId(0, 4242)}']`,
+  'audit --org --app': `AND "appId" = '${installations.get(appSlugs[1]!)!.appId}'`,
+  'audit --org --since 7d': `AND "createdAt" >= now() - interval '7 days'`,
+};
+async function explain(): Promise<Record<string, { ms: number; buffers: number }>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const statements: Record<string, string> = {
+    insert: `INSERT INTO "PhiAccess" ("id", "organizationId", "appId", "apiKeyId", "installationId", "operationName", "documentHash", "traceId", "patientIds", "fieldPaths")
+      VALUES ('pha_explain', '${clinic}', '${recall.appId}', '${recall.apiKeyId}', '${recall.installationId}', 'Q2', '${'b'.repeat(64)}', 'explain',
+        ARRAY[${Array.from({ length: 100 }, (_, n) => `'${patientId(0, n * 37)}'`).join(',')}], ARRAY[${q2FieldPaths.map((f) => `'${f}'`).join(',')}])`,
+  };
+  for (const [label, where] of Object.entries(explained)) {
+    statements[label] = `SELECT * FROM "PhiAccess" WHERE "organizationId" = '${clinic}' ${where} ORDER BY "createdAt" DESC, "id" DESC LIMIT 100`;
+  }
+  const out: Record<string, { ms: number; buffers: number }> = {};
+  try {
+    for (const [label, sql] of Object.entries(statements)) {
+      const runs: { ms: number; buffers: number }[] = [];
+      for (let i = 0; i < 12; i++) {
+        await client.query('BEGIN');
+        const { rows: plan } = await client.query<{ 'QUERY PLAN': [{ Plan: Record<string, number>; 'Execution Time': number }] }>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`);
+        await client.query('ROLLBACK');
+        const top = plan[0]!['QUERY PLAN'][0];
+        if (i >= 2) runs.push({ ms: top['Execution Time'], buffers: (top.Plan['Shared Hit Blocks'] ?? 0) + (top.Plan['Shared Read Blocks'] ?? 0) });
+      }
+      out[label] = { ms: median(runs.map((r) => r.ms)), buffers: median(runs.map((r) => r.buffers)) };
+    }
+  } finally {
+    await client.end();
+  }
+  return out;
+}
+
 async function tableSize(): Promise<string> {
   const [row] = await db.prisma.$queryRawUnsafe<{ count: bigint; size: string }[]>(
     `SELECT count(*) AS count, pg_size_pretty(pg_total_relation_size('"PhiAccess"')) AS size FROM "PhiAccess"`,
@@ -109,8 +151,8 @@ async function tableSize(): Promise<string> {
 }
 
 console.log(`PHI record bench on ${url}: ${clinics} clinics, ${rows.toLocaleString('en-US')} records to load`);
-const fresh = { inserts: await measureInserts(), queries: await measureQueries(), size: await tableSize() };
-console.log(`fresh table (${fresh.size}): insert ${fresh.inserts.toFixed(3)} ms`, fresh.queries);
+const fresh = { inserts: await measureInserts(), queries: await measureQueries(), explained: await explain(), size: await tableSize() };
+console.log(`fresh table (${fresh.size}): insert ${fresh.inserts.toFixed(3)} ms`, fresh.queries, fresh.explained);
 
 // Indexes as the migrations made them, rebuilt after the load (faster than maintaining them row by row).
 const indexes = await db.prisma.$queryRawUnsafe<{ indexname: string; indexdef: string }[]>(
@@ -120,7 +162,6 @@ const started = performance.now();
 for (const index of indexes) await db.prisma.$executeRawUnsafe(`DROP INDEX "${index.indexname}"`);
 await db.prisma.$executeRawUnsafe(`ALTER TABLE "PhiAccess" DROP CONSTRAINT "PhiAccess_pkey"`);
 const chunk = 1_000_000;
-const apps = [...installations.values()];
 for (let from = 0; from < rows; from += chunk) {
   const to = Math.min(rows, from + chunk) - 1;
   // Record n is n/rows of the way through six years ending a day ago; clinic n % clinics; one to three patients.
@@ -144,14 +185,19 @@ for (const index of indexes) await db.prisma.$executeRawUnsafe(index.indexdef);
 await db.prisma.$executeRawUnsafe('VACUUM ANALYZE "PhiAccess"');
 console.log(`loaded and indexed in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
-const loaded = { inserts: await measureInserts(), queries: await measureQueries(), size: await tableSize() };
-console.log(`loaded table (${loaded.size}): insert ${loaded.inserts.toFixed(3)} ms`, loaded.queries);
+const loaded = { inserts: await measureInserts(), queries: await measureQueries(), explained: await explain(), size: await tableSize() };
+console.log(`loaded table (${loaded.size}): insert ${loaded.inserts.toFixed(3)} ms`, loaded.queries, loaded.explained);
 
 const ratio = (after: number, before: number) => `${((after / before - 1) * 100).toFixed(0)}%`;
 console.log('\n| measure | fresh table | with the load | change |\n|---|---:|---:|---:|');
 console.log(`| insert (one Q2 record, median ms) | ${fresh.inserts.toFixed(3)} | ${loaded.inserts.toFixed(3)} | ${ratio(loaded.inserts, fresh.inserts)} |`);
 for (const label of Object.keys(queries)) {
   console.log(`| \`${label}\` (median ms) | ${fresh.queries[label]!.toFixed(2)} | ${loaded.queries[label]!.toFixed(2)} | ${ratio(loaded.queries[label]!, fresh.queries[label]!)} |`);
+}
+console.log('\n| statement (EXPLAIN ANALYZE, median) | fresh ms | loaded ms | change | fresh buffers | loaded buffers |\n|---|---:|---:|---:|---:|---:|');
+for (const label of Object.keys(fresh.explained)) {
+  const [a, b] = [fresh.explained[label]!, loaded.explained[label]!];
+  console.log(`| ${label} | ${a.ms.toFixed(3)} | ${b.ms.toFixed(3)} | ${ratio(b.ms, a.ms)} | ${a.buffers} | ${b.buffers} |`);
 }
 console.log(`\nfresh: ${fresh.size}; loaded: ${loaded.size}`);
 await db.close();

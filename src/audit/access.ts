@@ -494,7 +494,7 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  */
 export function observed(resolve: GraphQLFieldResolver<unknown, object>): GraphQLFieldResolver<unknown, object> {
   let watched: boolean | undefined;
-  return (source, args, context, info) => {
+  const observedResolve: GraphQLFieldResolver<unknown, object> = (source, args, context, info) => {
     const result: unknown = resolve(source, args, context, info);
     watched ??= watches(returnedBy(info.parentType.getFields()[info.fieldName] as AnyField));
     if (!watched) return result;
@@ -509,4 +509,5 @@ export function observed(resolve: GraphQLFieldResolver<unknown, object>): GraphQ
     if (!(result instanceof Error)) collector.resolved(args as Record<string, unknown>, result, info);
     return result;
   };
+  return observedResolve;
 }
