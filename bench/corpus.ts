@@ -88,6 +88,21 @@ const claimFields = 'id claimAmount balance claimStatus dateOfService';
  * The corpus. Entries whose query contains `$after`/`$before` get a cursor from the same list's first
  * page (see `withCursors` in explain.ts).
  */
+/** Root lists with an `orderBy`: the order fields each offers, and the filter the list requires. */
+export const rootOrders: [list: string, fields: string[], filter: 'inventoryFacility' | null][] = [
+  ['patients', ['NAME', 'CREATED_AT', 'UPDATED_AT'], null],
+  ['providers', ['NAME', 'CREATED_AT', 'UPDATED_AT'], null],
+  ['facilities', ['NAME', 'CREATED_AT', 'UPDATED_AT'], null],
+  ['appointments', ['SCHEDULED_START', 'STATUS', 'CREATED_AT', 'UPDATED_AT'], null],
+  ['bills', ['DATE_OF_SERVICE', 'CREATED_AT', 'UPDATED_AT'], null],
+  ['claims', ['DATE_OF_SERVICE', 'CREATED_AT', 'UPDATED_AT'], null],
+  ['products', ['NAME', 'CREATED_AT', 'UPDATED_AT'], null],
+  ['inventoryChanges', ['CREATED_AT', 'UPDATED_AT'], 'inventoryFacility'],
+  ['stockLevels', ['PRODUCT', 'UPDATED_AT'], 'inventoryFacility'],
+];
+
+const listFilter = (filter: 'inventoryFacility' | null, ids: CorpusIds) => (filter ? `facilityId: "${ids[filter]}", ` : '');
+
 export function corpus(ids: CorpusIds): CorpusEntry[] {
   const entries: CorpusEntry[] = [
     // ─── identity and dry runs
@@ -328,6 +343,33 @@ export function corpus(ids: CorpusIds): CorpusEntry[] {
       },
       { name: `${parent} ${list} after`, query: `query($after: String) { ${parent}(id: "${id}") { ${list}(${filter}first: 2, after: $after) { nodes { id } } } }` },
     ]),
+    // ─── every order of every root list, both ways, then after a cursor in update order; changed-since windows
+    ...rootOrders.flatMap(([list, fields, filter]) => [
+      ...fields.flatMap((field) =>
+        ['ASC', 'DESC'].map((direction) => ({
+          name: `${list} by ${field} ${direction}`,
+          query: `{ ${list}(${listFilter(filter, ids)}first: 20, orderBy: { field: ${field}, direction: ${direction} }) { nodes { id } } }`,
+        })),
+      ),
+      {
+        name: `${list} updated after, by update`,
+        query: `query($after: String) { ${list}(${listFilter(filter, ids)}first: 20, after: $after, updatedAfter: "2000-01-01T00:00:00Z", orderBy: { field: UPDATED_AT }) { nodes { id } } }`,
+      },
+      {
+        name: `${list} updated window`,
+        query: `{ ${list}(${listFilter(filter, ids)}first: 20, updatedAfter: "2026-01-01T00:00:00Z", updatedBefore: "2026-11-01T00:00:00Z") { totalCount nodes { id } } }`,
+      },
+    ]),
+    ...[
+      ['patient', ids.patient, 'appointments'],
+      ['patient', ids.patient, 'bills'],
+      ['patient', ids.patient, 'claims'],
+      ['facility', ids.facility, 'appointments'],
+      ['provider', ids.provider, 'appointments'],
+    ].map(([parent, id, list]) => ({
+      name: `${parent} ${list} changed since, by update`,
+      query: `{ ${parent}(id: "${id}") { ${list}(first: 5, updatedAfter: "2026-01-01T00:00:00Z", updatedBefore: "2027-01-01T00:00:00Z", orderBy: { field: UPDATED_AT, direction: DESC }) { totalCount nodes { id } } } }`,
+    })),
     {
       name: 'authorize with operation and variables',
       query: '{ authorize(document: "query P($n: Int) { patients(first: $n) { nodes { id } } }", operationName: "P", variables: { n: 5 }) { allowed cost } }',

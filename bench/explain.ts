@@ -11,6 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   getNamedType,
+  isEnumType,
+  isInputObjectType,
   isObjectType,
   isLeafType,
   parse,
@@ -118,13 +120,22 @@ function uncovered(schema: GraphQLSchema, entries: CorpusEntry[]): string[] {
   return [...required].filter((key) => !seen.has(key) && !/\.totalCount$/.test(key)).sort();
 }
 
-const orders = ['SCHEDULED_START', 'STATUS'].flatMap((field) => ['ASC', 'DESC'].map((direction) => `${field}/${direction}`));
-function uncoveredOrders(entries: CorpusEntry[]): string[] {
+/** Every order field of every root list's `orderBy`, both ways, must be planned: root lists carry the large scans. */
+function uncoveredOrders(schema: GraphQLSchema, entries: CorpusEntry[]): string[] {
+  const required: string[] = [];
+  for (const field of Object.values(schema.getQueryType()!.getFields())) {
+    const orderBy = field.args.find((arg) => arg.name === 'orderBy');
+    if (!orderBy) continue;
+    const input = getNamedType(orderBy.type);
+    const fieldEnum = isInputObjectType(input) ? getNamedType(input.getFields().field!.type) : undefined;
+    if (!isEnumType(fieldEnum)) continue;
+    for (const value of fieldEnum.getValues()) for (const direction of ['ASC', 'DESC']) required.push(`${field.name} ${value.name}/${direction}`);
+  }
   const used = new Set<string>();
   for (const entry of entries) {
-    for (const match of entry.query.matchAll(/orderBy: \{ field: (\w+)(?:, direction: (\w+))? \}/g)) used.add(`${match[1]}/${match[2] ?? 'ASC'}`);
+    for (const match of entry.query.matchAll(/(\w+)\([^()]*orderBy: \{ field: (\w+)(?:, direction: (\w+))? \}/g)) used.add(`${match[1]} ${match[2]}/${match[3] ?? 'ASC'}`);
   }
-  return orders.filter((order) => !used.has(order));
+  return required.filter((order) => !used.has(order)).map((order) => `orderBy ${order}`);
 }
 
 async function main(): Promise<number> {
@@ -136,7 +147,7 @@ async function main(): Promise<number> {
   try {
     const ids = await corpusIds(bench.url, bench.organizationId);
     const entries = corpus(ids);
-    const gaps = [...uncovered(schema, entries), ...uncoveredOrders(entries).map((order) => `AppointmentOrder ${order}`)];
+    const gaps = [...uncovered(schema, entries), ...uncoveredOrders(schema, entries)];
 
     const gql = async (entry: CorpusEntry, variables?: Record<string, unknown>) => {
       const response = await app.yoga.fetch('http://bench/graphql', {

@@ -8,12 +8,11 @@ import { createYoga, type Plugin } from 'graphql-yoga';
 import { authenticate } from '../src/auth/authenticate.js';
 import { demoSecret } from '../src/auth/keys.js';
 import type { RequestContext } from '../src/context.js';
-import { Loaders } from '../src/data/loaders.js';
 import { openDatabase } from '../src/db/database.js';
 import { seedDemo } from '../src/demo/seed.js';
 import { createHardening } from '../src/http/hardening.js';
 import { schema } from '../src/schema/index.js';
-import { traceIdOf } from '../src/yoga.js';
+import { requestContext, traceIdOf } from '../src/yoga.js';
 
 const requests = Number(process.argv[2] ?? 2000);
 const db = await openDatabase({ kind: 'pglite', dataDir: null });
@@ -34,13 +33,13 @@ function build(parts: Part[], redisUrl: string | null = null) {
     traceIdOf,
     hardening: { logDestination: discard, logLevel: 'info', rateLimit: { points: 1_000_000, redisUrl } },
   });
-  // plugins: logging, metrics, readiness, guard, armor, cost limit, error codes, cost extension
-  const [logging, metrics, readiness, guard, armor, costLimit, errorCodes, costExtension] = hardening.plugins;
+  // plugins: logging, metrics, readiness, guard, then the operation limits, error codes and the cost extension
+  const [logging, metrics, readiness, guard, ...limits] = hardening.plugins;
   const chosen: (Plugin | undefined)[] = [
     ...(parts.includes('logging') ? [logging, metrics] : []),
     readiness,
     ...(parts.includes('guard') ? [guard] : []),
-    ...(parts.includes('limits') ? [armor, costLimit, errorCodes, costExtension] : []),
+    ...(parts.includes('limits') ? limits : []),
   ];
   const yoga = createYoga<Record<string, never>, RequestContext>({
     schema,
@@ -50,7 +49,7 @@ function build(parts: Part[], redisUrl: string | null = null) {
     plugins: chosen.filter((plugin): plugin is Plugin => Boolean(plugin)),
     context: async ({ request }) => {
       const caller = hardening.callerOf(request) ?? (await authenticate(db.prisma, request.headers));
-      return { traceId: traceIdOf(request), db, caller, loaders: new Loaders(db.reader(), caller.organization.id, caller.scopes) };
+      return requestContext({ db, hardening, request, caller });
     },
   });
   return { yoga, close: () => hardening.close() };

@@ -77,9 +77,23 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    nodesOnConnection: true,
-    edgesFieldOptions: { nullable: false },
-    nodeFieldOptions: { nullable: false },
+    nodesOnConnection: { description: 'The items of this page, in order (the same as `edges { node }`, without cursors).' },
+    edgesFieldOptions: { nullable: false, description: 'The items of this page with their cursors, in order.' },
+    nodeFieldOptions: { nullable: false, description: 'The item.' },
+    cursorFieldOptions: { description: 'Opaque position of this item in the list and its order: pass it as `after` or `before`.' },
+    pageInfoFieldOptions: { description: 'Where this page sits in the list.' },
+    pageInfoTypeOptions: { description: 'Whether pages exist before and after this one, and the cursors to reach them.' },
+    hasNextPageFieldOptions: { description: 'More items follow this page (ask with `after: endCursor`).' },
+    hasPreviousPageFieldOptions: { description: 'Items precede this page (ask with `before: startCursor`).' },
+    startCursorFieldOptions: { description: "The first item's cursor; null when the page is empty." },
+    endCursorFieldOptions: { description: "The last item's cursor; null when the page is empty." },
+    firstArgOptions: { description: 'Page size from the start or from `after`: 0 to 100, default 20.' },
+    lastArgOptions: { description: 'Page size from the end or back from `before`: 0 to 100. Not with `first`.' },
+    afterArgOptions: { description: 'Items after this cursor (an `endCursor` of the same list and order); with `first`.' },
+    beforeArgOptions: { description: 'Items before this cursor (a `startCursor` of the same list and order); with `last`.' },
+    idFieldOptions: { description: 'Global id, prefixed by type (pat_…, apt_…): opaque, stable, unique across types.' },
+    defaultConnectionTypeOptions: { description: 'A page of a list (Relay connection): its items, where it sits, and how many items the list holds.' },
+    defaultEdgeTypeOptions: { description: 'An item of a page, with its cursor.' },
     // Ids are already global (their prefix names the type), so they pass through unchanged.
     encodeGlobalID: (_typename: string, id: string | number | bigint) => String(id),
     decodeGlobalID: (globalID: string) => {
@@ -90,7 +104,10 @@ export const builder = new SchemaBuilder<{
       return { typename: type, id: globalID };
     },
     // A node's type is the prefix of its id; node types carry no loaders of their own (src/schema/guards.ts refuses one).
-    nodeTypeOptions: { resolveType: (row) => typeOfId(String((row as { id?: unknown } | null)?.id)) ?? undefined },
+    nodeTypeOptions: {
+      description: 'An entity with a global id: refetch any of them with `node(id:)`.',
+      resolveType: (row) => typeOfId(String((row as { id?: unknown } | null)?.id)) ?? undefined,
+    },
     nodeQueryOptions: {
       description: 'Any entity by its id. Null when it does not exist in this organization; an error naming the scope when the key cannot read its type.',
       extensions: { [guardedNodeExtension]: true },

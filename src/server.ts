@@ -6,6 +6,10 @@ import { demoSecret } from './auth/keys.js';
 import { createApp } from './yoga.js';
 import { startAdminSocket } from './cli/admin-socket.js';
 import { closeGracefully } from './http/shutdown.js';
+import { startTelemetry } from './telemetry.js';
+
+// Before anything is served, so every request's spans are exported (only when an OTLP endpoint is configured).
+const telemetry = await startTelemetry();
 
 const port = Number(process.env.PORT ?? 4000);
 const production = process.env.NODE_ENV === 'production';
@@ -62,6 +66,7 @@ async function shutdown(signal: string) {
     await app.close();
     await db.close();
     await releaseLock?.();
+    await telemetry?.shutdown();
   } catch (error) {
     console.error(`${signal}: closing failed: ${(error as Error).message}`);
     process.exit(1);

@@ -1,16 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import { authenticate } from './auth/authenticate.js';
+import { authenticate, type Caller } from './auth/authenticate.js';
 import { LastUsedRecorder } from './auth/last-used.js';
 import type { RequestContext } from './context.js';
 import { Loaders } from './data/loaders.js';
 import type { Database } from './db/database.js';
 import { schema } from './schema/index.js';
-import { createHardening, type HardeningOptions } from './http/hardening.js';
+import { createHardening, type Hardening, type HardeningOptions } from './http/hardening.js';
 import { usePhiAudit } from './audit/phi-audit.js';
 import { ScopeUsageRecorder } from './audit/scope-usage.js';
 import { useScopedIntrospection } from './schema/visibility.js';
+import { createPersistedQueries } from './http/persisted-queries.js';
+import { traceIdOf, useTracing } from './http/tracing.js';
 import { useCompiledExecution } from './execution.js';
 import { RequestCache } from '@pothos/plugin-scope-auth';
 import type { AccountsOverrides } from './accounts/config.js';
@@ -35,16 +36,7 @@ export interface App {
   drain(): void;
 }
 
-const traceIds = new WeakMap<Request, string>();
-
-export function traceIdOf(request: Request): string {
-  let traceId = traceIds.get(request);
-  if (!traceId) {
-    traceId = randomUUID();
-    traceIds.set(request, traceId);
-  }
-  return traceId;
-}
+export { traceIdOf };
 
 function withTraceId(result: ExecutionResult, traceId: string): ExecutionResult {
   if (!result.errors?.length) return result;
@@ -93,10 +85,23 @@ function useTraceId(): Plugin {
   };
 }
 
+/** What resolvers see of one request whose caller is authenticated. */
+export function requestContext(options: { db: Database; hardening: Hardening; request: Request; caller: Caller }): RequestContext {
+  const { db, hardening, request, caller } = options;
+  return {
+    traceId: traceIdOf(request),
+    db,
+    caller,
+    loaders: new Loaders(db.reader(), caller.organization.id, caller.scopes),
+    operationLimits: hardening.operationLimits,
+  };
+}
+
 export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, schema: served = schema, accounts }: AppOptions): App {
   const lastUsed = new LastUsedRecorder(db.prisma);
   const scopeUsage = new ScopeUsageRecorder(db.prisma);
   const hardening = createHardening({ db, traceIdOf, hardening: hardeningOptions });
+  const persistedQueries = createPersistedQueries(hardening.config, hardening.logger);
   const web = createWebApp({
     prisma: db.prisma,
     accounts,
@@ -119,9 +124,12 @@ export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, sc
     // GraphiQL with its scripts and styles inline (no CDN), loaded on the first page view only.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     plugins: [
+      useTracing(),
       useTraceId(),
       ...hardening.plugins,
       useWebPages(web),
+      // After the request guard: a hash is looked up (or a query registered) only for a caller it let through.
+      persistedQueries.plugin,
       useCompiledExecution(),
       useScopedIntrospection(),
       usePhiAudit({ prisma: db.prisma, scopeUsage }),
@@ -131,17 +139,12 @@ export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, sc
       // Authenticated (and rate limited) once, before parsing, by the request guard (src/http/guard.ts).
       const caller = hardening.callerOf(request) ?? (await authenticate(db.prisma, request.headers));
       lastUsed.touch(caller.key.id, caller.installation.id);
-      return {
-        traceId: traceIdOf(request),
-        db,
-        caller,
-        loaders: new Loaders(db.reader(), caller.organization.id, caller.scopes),
-      };
+      return requestContext({ db, hardening, request, caller });
     },
   });
   return {
     yoga,
-    close: async () => void (await Promise.all([lastUsed.flush(), scopeUsage.flush(), hardening.close(), web.close()])),
+    close: async () => void (await Promise.all([lastUsed.flush(), scopeUsage.flush(), hardening.close(), web.close(), persistedQueries.close()])),
     drain: hardening.drain,
   };
 }

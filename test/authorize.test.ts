@@ -15,7 +15,7 @@ const authorizeQuery = `query Check($document: String!, $variables: JSON, $opera
   authorize(document: $document, variables: $variables, operationName: $operationName) {
     valid allowed operationName requiredScopes missingScopes cost
     requirements { scope title held reason paths }
-    errors { message locations { line column } }
+    errors { message check limit { name max actual } locations { line column } }
   }
 }`;
 
@@ -27,7 +27,7 @@ interface Authorization {
   missingScopes: string[];
   cost: number | null;
   requirements: { scope: string; title: string; held: boolean; reason: string | null; paths: string[] }[];
-  errors: { message: string; locations: { line: number; column: number }[] }[];
+  errors: { message: string; check: string; limit: { name: string; max: number; actual: number | null } | null; locations: { line: number; column: number }[] }[];
 }
 
 async function authorize(document: string, options: { key?: string; variables?: unknown; operationName?: string } = {}) {
@@ -143,9 +143,58 @@ describe('authorize: the dry run', () => {
     const large = await authorize('{ patients(first: 50) { nodes { id appointments(first: 20) { nodes { id } } } } }');
     expect(large.cost!).toBeGreaterThan(small.cost! * 10);
 
-    const long = `query Long { ${Array.from({ length: 60 }, (_, i) => `p${i}: patients(first: 1) { nodes { id firstName lastName } }`).join(' ')} }`;
-    expect(long.length).toBeGreaterThan(3000);
+    const long = `query Long { ${Array.from({ length: 25 }, (_, i) => `p${i}: patients(first: 1) { nodes { id firstName lastName email phone mrn gender middleName } }`).join(' ')} }`;
+    expect(long.length).toBeGreaterThan(2000);
     expect(await authorize(long)).toMatchObject({ valid: true, requiredScopes: [scopeOfType.Patient] });
+  });
+
+  it("costs what the README says, __typename or not: the README's example as Apollo sends it costs 4,201", async () => {
+    const readme = '{ patients(first: 100) { nodes { appointments(first: 20) { nodes { provider { id } } } } } }';
+    const apollo =
+      '{ patients(first: 100) { __typename nodes { __typename appointments(first: 20) { __typename nodes { __typename provider { __typename id } } } } } }';
+    expect((await authorize(readme)).cost).toBe(4201);
+    expect(await authorize(apollo)).toMatchObject({ valid: true, cost: 4201 });
+    const executed = await server.gql(apollo);
+    expect(executed.errors).toBeUndefined();
+    expect(executed.extensions?.cost).toEqual({ requested: 4201, limit: 5000 });
+  });
+});
+
+/** What the server answers: the name of the limit that refused, or null when the operation ran. */
+async function executionRefusal(document: string, variables?: Record<string, unknown>): Promise<string | null> {
+  const response = await server.gql(document, variables);
+  if (response.data) return null;
+  const error = response.errors![0]!;
+  return (error.extensions?.limit as { name: string } | undefined)?.name ?? 'error';
+}
+
+describe('authorize runs the checks execution runs', () => {
+  const cases: [string, string, Record<string, unknown> | undefined, string | null][] = [
+    ['within every limit', '{ patients(first: 10) { nodes { id appointments(first: 5) { nodes { id } } } } }', undefined, null],
+    ['over the cost limit (20,201)', '{ patients(first: 100) { nodes { appointments(first: 100) { nodes { provider { id } } } } } }', undefined, 'cost'],
+    ['over the cost limit through variables', 'query ($n: Int) { patients(first: $n) { nodes { appointments(first: $n) { nodes { id } } } } }', { n: 100 }, 'cost'],
+    ['too deep', '{ me { app { id } } patients { nodes { appointments { nodes { patient { appointments { nodes { patient { appointments { nodes { patient { id } } } } } } } } } } } }', undefined, 'depth'],
+    ['too many aliases', `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: __typename`).join(' ')} }`, undefined, 'aliases'],
+    ['too many directives', `{ me { ${Array.from({ length: 11 }, () => 'scopes @include(if: true)').join(' ')} } }`, undefined, 'directives'],
+    ['too many tokens', `{ me { ${'scopes '.repeat(5001)}} }`, undefined, 'tokens'],
+  ];
+  for (const [name, document, variables, refusal] of cases) {
+    it(`${name}: ${refusal ?? 'runs'}, in the dry run and on execution`, async () => {
+      expect(await executionRefusal(document, variables)).toBe(refusal);
+      const result = await authorize(document, { variables });
+      expect(result.valid).toBe(refusal === null);
+      if (refusal) {
+        expect(result.errors[0]).toMatchObject({ check: refusal.toUpperCase(), limit: { name: refusal } });
+      }
+    });
+  }
+
+  it('names the check for syntax, validation, operation and variable errors', async () => {
+    expect((await authorize('{ patients { nodes { id } }')).errors[0]!.check).toBe('PARSE');
+    expect((await authorize('{ patients { nodes { shoeSize } } }')).errors[0]!.check).toBe('VALIDATION');
+    expect((await authorize('query A { me { scopes } } query B { me { scopes } }')).errors[0]!.check).toBe('OPERATION');
+    expect((await authorize('query ($id: ID!) { patient(id: $id) { id } }', { variables: {} })).errors[0]!.check).toBe('VARIABLES');
+    expect((await authorize('{ patients(search: "' + 'x'.repeat(1001) + '") { totalCount } }')).errors[0]!.check).toBe('ARGUMENTS');
   });
 
   it('needs no scope beyond a valid key', async () => {

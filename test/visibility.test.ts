@@ -26,7 +26,7 @@ afterAll(() => server.close());
 const scopedView = { 'x-schema-view': 'scoped' };
 
 async function introspect(key?: string, headers?: Record<string, string>) {
-  const response = await server.gql<IntrospectionQuery>(getIntrospectionQuery(), {}, { key, headers });
+  const response = await server.gql<IntrospectionQuery>(getIntrospectionQuery({ specifiedByUrl: true }), {}, { key, headers });
   expect(response.errors).toBeUndefined();
   return buildClientSchema(response.data!);
 }

@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { Command, CommanderError, Option } from 'commander';
 import { openDatabase, parseDatabaseUrl } from '../db/database.js';
 import { DataDirectoryBusyError, isDataDirectoryLocked, lockDataDirectory } from '../db/lock.js';
 import { MarketplaceError } from '../marketplace/service.js';
@@ -43,13 +44,23 @@ function requiredOrganization(org: string | undefined): string {
 const scopeList = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
 const scopesHelp = `comma-separated, from: ${assignableScopes.join(', ')}`;
 
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** Under --json, errors (usage errors too) are one JSON object on stderr. Known before parsing, which may fail. */
+const wantsJson = (argv: readonly string[]) => argv.slice(2).includes('--json');
+
+/** Commander's own check, with its "Did you mean" suggestion; typed as private in its declarations. */
+type WithUnknownOption = { unknownOption(flag: string): never };
+
 export function buildProgram(): Command {
   const program = new Command('clinicgraph')
     .description('Manage clinicgraph organizations, apps, installations and API keys; answer a clinic’s audit questions.')
+    .version(version, '-V, --version', 'print the version')
     .option('--json', 'print machine-readable JSON')
-    .showHelpAfterError('(add --help for usage)')
-    // Before any subcommand exists, so they inherit it: main() decides the exit code, not commander.
-    .exitOverride();
+    // Before any subcommand exists, so they inherit them: main() decides the exit code and prints errors, not commander.
+    .exitOverride()
+    // main() prints usage errors itself, as text or JSON, once it knows the one to name.
+    .configureOutput({ outputError: () => undefined });
 
   const run =
     <Name extends OperationName, Args extends unknown[]>(name: Name, toInput: (...args: Args) => OperationInput<Name>) =>
@@ -254,21 +265,58 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** The command `argv` reaches (`orgs create` in `orgs create --name X`), and the arguments after its name. */
+function commandOf(program: Command, args: readonly string[]): { command: Command; rest: string[] } {
+  let command = program;
+  let rest = [...args];
+  for (;;) {
+    const index = rest.findIndex((arg) => !arg.startsWith('-'));
+    const next = index < 0 ? undefined : command.commands.find((sub) => sub.name() === rest[index] || sub.aliases().includes(rest[index]!));
+    if (!next) return { command, rest };
+    command = next;
+    rest = rest.slice(index + 1);
+  }
+}
+
+/**
+ * Commander reports a missing required option before an unknown one, so `orgs create --nmae X` would
+ * say that --name is missing and never name --nmae: the unknown option, when there is one, is the error.
+ */
+function usageError(program: Command, argv: readonly string[], error: CommanderError): CommanderError {
+  if (error.code !== 'commander.missingMandatoryOptionValue') return error;
+  const { command, rest } = commandOf(program, argv.slice(2));
+  const unknown = command.parseOptions(rest).unknown.find((arg) => arg.startsWith('-') && arg !== '--json');
+  if (!unknown) return error;
+  try {
+    (command as unknown as WithUnknownOption).unknownOption(unknown);
+  } catch (unknownError) {
+    if (unknownError instanceof CommanderError) return unknownError;
+    throw unknownError;
+  }
+  return error;
+}
+
 export async function main(argv = process.argv): Promise<number> {
+  const json = wantsJson(argv);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
-    if (code?.startsWith('commander.')) return 2;
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      const usage = usageError(program, argv, error);
+      const message = usage.message.replace(/^error: /, '');
+      if (json) console.error(JSON.stringify({ error: message.replace(/\n/g, ' '), code: usage.code.replace(/^commander\./, 'usage.') }));
+      else console.error(`error: ${message}\n(add --help for usage)`);
+      return 2;
+    }
     const message = error instanceof MarketplaceError || error instanceof DataDirectoryBusyError
       ? error.message
       : error instanceof Error
         ? error.message
         : String(error);
-    if (program.opts().json) console.error(JSON.stringify({ error: message }));
+    if (json) console.error(JSON.stringify({ error: message }));
     else console.error(`error: ${message}`);
     return 1;
   }

@@ -3,10 +3,11 @@ import path from 'node:path';
 import type { PGlite, ParserOptions } from '@electric-sql/pglite';
 import { newPGlite, pgliteAdapterFactory } from './pglite.js';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlMigrationAwareDriverAdapterFactory, SqlQuery, SqlQueryable } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { applyMigrations, projectRoot, readMigrationList } from './migrate.js';
+import { tracedStatement } from '../http/tracing.js';
 
 export type DatabaseTarget =
   | { kind: 'pglite'; dataDir: string | null }
@@ -72,9 +73,34 @@ async function hasPendingMigrations(prisma: PrismaClient): Promise<boolean> {
 
 export type StatementListener = (sql: string, params: string) => void;
 
-/** A client whose statements can be observed (statement counts in tests, benchmarks and metrics). */
+/** A connection (or transaction) whose statements each run in a span (src/http/tracing.ts). */
+function tracedQueryable<Queryable extends SqlQueryable>(target: Queryable): Queryable {
+  return new Proxy(target, {
+    get(queryable, property) {
+      if (property === 'queryRaw') return (query: SqlQuery) => tracedStatement(query.sql, () => queryable.queryRaw(query));
+      if (property === 'executeRaw') return (query: SqlQuery) => tracedStatement(query.sql, () => queryable.executeRaw(query));
+      const value: unknown = Reflect.get(queryable, property, queryable);
+      if (property === 'startTransaction' && typeof value === 'function') {
+        return async (...args: unknown[]) => tracedQueryable(await (value as (...a: unknown[]) => Promise<SqlQueryable>).apply(queryable, args));
+      }
+      return typeof value === 'function' ? value.bind(queryable) : value;
+    },
+  });
+}
+
+function tracedAdapter(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAwareDriverAdapterFactory {
+  return new Proxy(factory, {
+    get(target, property) {
+      if (property === 'connect') return async () => tracedQueryable(await target.connect());
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** A client whose statements can be observed (statement counts in tests, benchmarks and metrics) and are traced. */
 function observedClient(adapter: SqlMigrationAwareDriverAdapterFactory, listeners = new Set<StatementListener>()) {
-  const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  const prisma = new PrismaClient({ adapter: tracedAdapter(adapter), log: [{ emit: 'event', level: 'query' }] });
   prisma.$on('query', (event) => {
     for (const listener of listeners) listener(event.query, event.params);
   });
@@ -214,7 +240,7 @@ function directRead(pool: pg.Pool, listeners: ReadonlySet<StatementListener>, ty
       for (const listener of listeners) listener(sql.text, params);
     }
     const text = sql.text;
-    const result = await pool.query({ name: nameOfStatement(text), text, values, types });
+    const result = await tracedStatement(text, () => pool.query({ name: nameOfStatement(text), text, values, types }));
     return result.rows as Row[];
   };
 }
@@ -324,7 +350,7 @@ function pgliteClinicRead(pglite: PGlite, listeners: ReadonlySet<StatementListen
       const params = JSON.stringify(values);
       for (const listener of listeners) listener(sql.text, params);
     }
-    const result = await pglite.query<Row>(sql.text, values, { parsers: pgliteClinicParsers });
+    const result = await tracedStatement(sql.text, () => pglite.query<Row>(sql.text, values, { parsers: pgliteClinicParsers }));
     return result.rows;
   };
 }

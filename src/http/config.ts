@@ -31,6 +31,13 @@ export interface HardeningConfig {
     /** Prefix of the limiter's Redis keys, so several deployments can share one Redis. */
     keyPrefix: string;
   };
+  /** Automatic persisted queries (src/http/persisted-queries.ts). */
+  persistedQueries: {
+    /** Queries each instance keeps (least recently used go first). */
+    maxEntries: number;
+    /** How long a registered query is kept, in memory and in Redis. */
+    ttlSeconds: number;
+  };
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy: boolean;
   /** "Did you mean …" suggestions in errors: development only. */
@@ -81,6 +88,10 @@ export function readHardeningConfig(env: Env = process.env): HardeningConfig {
       redisUrl: env.REDIS_URL?.trim() || null,
       keyPrefix: env.RATE_LIMIT_KEY_PREFIX?.trim() || 'clinicgraph',
     },
+    persistedQueries: {
+      maxEntries: integer(env, 'PERSISTED_QUERIES_MAX', 1000),
+      ttlSeconds: integer(env, 'PERSISTED_QUERIES_TTL', 86_400),
+    },
     trustProxy: flag(env, 'TRUST_PROXY', false),
     fieldSuggestions: development,
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
@@ -92,6 +103,7 @@ export function readHardeningConfig(env: Env = process.env): HardeningConfig {
 export interface HardeningOverrides {
   limits?: Partial<HardeningConfig['limits']>;
   rateLimit?: Partial<HardeningConfig['rateLimit']>;
+  persistedQueries?: Partial<HardeningConfig['persistedQueries']>;
   trustProxy?: boolean;
   fieldSuggestions?: boolean;
   logLevel?: string;
@@ -104,5 +116,6 @@ export function withOverrides(base: HardeningConfig, overrides: HardeningOverrid
     ...overrides,
     limits: { ...base.limits, ...overrides.limits },
     rateLimit: { ...base.rateLimit, ...overrides.rateLimit },
+    persistedQueries: { ...base.persistedQueries, ...overrides.persistedQueries },
   };
 }

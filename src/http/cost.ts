@@ -1,4 +1,17 @@
-import { getNamedType, isLeafType, isListType, isNonNullType, type GraphQLField, type GraphQLOutputType } from 'graphql';
+import { complexityFromQuery } from '@pothos/plugin-complexity';
+import {
+  getNamedType,
+  getOperationAST,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  Kind,
+  visit,
+  type DocumentNode,
+  type GraphQLField,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+} from 'graphql';
 import { badUserInput } from '../errors.js';
 import { defaultPageSize } from '../data/pagination.js';
 
@@ -6,6 +19,8 @@ import { defaultPageSize } from '../data/pagination.js';
  * How an operation's cost is counted, roughly "rows it may load", before it runs:
  * - a field that returns an object (a reference, a node) costs 1; scalars, enums and `pageInfo`
  *   are free, except `totalCount`, which is a COUNT statement;
+ * - `__typename` and the other introspection meta-fields are free: Apollo, urql and Relay add
+ *   `__typename` to every selection, and the same query must cost the same from any client;
  * - a connection costs 1 and multiplies what it selects by `first` or `last` (default 20);
  *   its `nodes`/`edges` cost 1 each and do not multiply again (the plugin multiplies the whole
  *   selection, so a `totalCount` beside them counts `first` times: an overestimate);
@@ -75,4 +90,44 @@ export function fieldCost<Context>(
     return { field: 1, multiplier: withinConnection ? 1 : costModel.listMultiplier };
   }
   return 1;
+}
+
+/**
+ * The operation that runs, with the fragments it may spread, minus every meta-field (`__typename`,
+ * `__schema`, `__type`): @pothos/plugin-complexity counts a field it does not find in the schema as 1,
+ * and has no option to do otherwise. Kept per parsed document (yoga reuses one per query text).
+ */
+const costDocuments = new WeakMap<DocumentNode, Map<string, DocumentNode | null>>();
+
+function costDocument(document: DocumentNode, operationName: string | null | undefined): DocumentNode | null {
+  let byName = costDocuments.get(document);
+  if (!byName) costDocuments.set(document, (byName = new Map()));
+  const key = operationName ?? '';
+  let found = byName.get(key);
+  if (found === undefined) {
+    const operation = getOperationAST(document, operationName);
+    found = operation
+      ? visit(
+          { ...document, definitions: document.definitions.filter((d) => d.kind !== Kind.OPERATION_DEFINITION || d === operation) },
+          { Field: (field) => (field.name.value.startsWith('__') ? null : undefined) },
+        )
+      : null;
+    byName.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * The cost of the operation `operationName` names (see above), with coerced variables; null when the
+ * document has no such operation. Throws the client error of an argument out of bounds.
+ */
+export function operationCost(options: {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null;
+  variables: Record<string, unknown>;
+}): number | null {
+  const document = costDocument(options.document, options.operationName);
+  if (!document) return null;
+  return complexityFromQuery(document, { schema: options.schema, ctx: {}, variables: options.variables }).complexity;
 }

@@ -86,15 +86,27 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
   return yogaMaskError(error, message, isDev);
 }
 
-const publicCodes = new Set<string>(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR']);
+/** Ours, and the two of the persisted-query protocol, which Apollo's and urql's links recognize. */
+const publicCodes = new Set<string>([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'INTERNAL_SERVER_ERROR',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_MISMATCH',
+]);
 
 /**
  * graphql-js and yoga report parse, validation, variable and HTTP errors with their own codes (or
  * none): each maps to one of ours, by who must act on it.
  */
-function publicCode(error: GraphQLError): ErrorCode {
+type PublicCode = ErrorCode | 'PERSISTED_QUERY_NOT_FOUND' | 'PERSISTED_QUERY_MISMATCH';
+
+function publicCode(error: GraphQLError): PublicCode {
   const code = error.extensions?.code;
-  if (typeof code === 'string' && publicCodes.has(code)) return code as ErrorCode;
+  if (typeof code === 'string' && publicCodes.has(code)) return code as PublicCode;
   const http = error.extensions?.http as { status?: number } | undefined;
   if (http?.status && http.status >= 500) return 'INTERNAL_SERVER_ERROR';
   if (error.extensions?.unexpected) return 'INTERNAL_SERVER_ERROR';

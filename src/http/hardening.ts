@@ -6,7 +6,7 @@ import { readHardeningConfig, withOverrides, type HardeningConfig, type Hardenin
 import { maskError, useErrorCodes } from './errors.js';
 import { createRequestGuard } from './guard.js';
 import { createReadiness } from './health.js';
-import { useArmor, useCostLimit } from './limits.js';
+import { createOperationLimits, useOperationLimits, type OperationLimits } from './limits.js';
 import { createLogger, useRequestLogging, yogaLoggerOf } from './logging.js';
 import { createMetrics } from './metrics.js';
 import { createLimiters } from './rate-limit.js';
@@ -20,6 +20,8 @@ export interface HardeningOptions extends HardeningOverrides {
 
 export interface Hardening {
   config: HardeningConfig;
+  /** The operation limits the pipeline enforces, for the dry run (`authorize`) to run the same ones. */
+  operationLimits: OperationLimits;
   logger: Logger;
   /** Yoga plugins, in order: request logging and metrics, readiness, guard, limits, error codes, cost. */
   plugins: Plugin[];
@@ -46,6 +48,7 @@ export function createHardening(options: {
   const logging = useRequestLogging({ logger, traceIdOf, onCompleted: (completed) => metrics.observe(completed) });
   const readiness = createReadiness(db, config.readyTimeoutMs);
   const guard = createRequestGuard({ prisma: db.prisma, config, limiters, logger });
+  const operationLimits = createOperationLimits(config);
   const cost: Plugin = {
     onResultProcess({ request, result, setResult }) {
       if (Array.isArray(result) || Symbol.asyncIterator in result) return;
@@ -56,14 +59,14 @@ export function createHardening(options: {
   };
   return {
     config,
+    operationLimits,
     logger,
     plugins: [
       logging,
       metrics.plugin,
       readiness.plugin,
       guard.plugin,
-      useArmor(config),
-      useCostLimit(config) as Plugin,
+      ...(useOperationLimits(operationLimits, config) as Plugin[]),
       useErrorCodes({ bodyLimit: config.limits.bodyBytes, development: config.fieldSuggestions }),
       cost,
     ],

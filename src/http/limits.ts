@@ -1,11 +1,44 @@
-import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { complexityFromQuery } from '@pothos/plugin-complexity';
-import { GraphQLError, Kind, getOperationAST, getVariableValues, type DocumentNode, type ValidationContext } from 'graphql';
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import {
+  GraphQLError,
+  Kind,
+  getOperationAST,
+  getVariableValues,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import type { HardeningConfig } from './config.js';
+import { operationCost } from './cost.js';
 import { stateOf } from './request-state.js';
 
 type LimitName = 'depth' | 'aliases' | 'tokens' | 'directives' | 'cost' | 'queryLength' | 'variablesBytes';
+
+/** The checks an operation passes before it runs, in the order they run; a refusal names the one that refused. */
+export const operationCheckNames = [
+  'queryLength',
+  'variablesBytes',
+  'tokens',
+  'parse',
+  'depth',
+  'aliases',
+  'directives',
+  'validation',
+  'operation',
+  'variables',
+  'arguments',
+  'cost',
+] as const;
+export type OperationCheckName = (typeof operationCheckNames)[number];
 
 /** A request refused for a limit: names it and its maximum; 400 like a validation error (200 for legacy application/json). */
 export function limitError(limit: LimitName, max: number, message: string, actual?: number): GraphQLError {
@@ -28,7 +61,7 @@ const advice: Record<Exclude<LimitName, 'cost'>, string> = {
 };
 
 /** graphql-armor names the limit and what it found; its "Syntax Error:" prefix would mislead, so it goes. */
-function armorRejection(limit: Exclude<LimitName, 'cost' | 'tokens' | 'queryLength' | 'variablesBytes'>, max: number) {
+function armorRejection(limit: 'depth' | 'aliases' | 'directives', max: number) {
   return {
     n: max,
     exposeLimits: true,
@@ -40,31 +73,8 @@ function armorRejection(limit: Exclude<LimitName, 'cost' | 'tokens' | 'queryLeng
   };
 }
 
-/** Depth, aliases, tokens and directives (graphql-armor), field suggestions off outside development. */
-export function useArmor(config: HardeningConfig): Plugin {
-  const { limits } = config;
-  return EnvelopArmorPlugin({
-    maxDepth: { ...armorRejection('depth', limits.depth), ignoreIntrospection: true, flattenFragments: true },
-    // Every alias counts, `__typename` ones too: a thousand of them are still a thousand fields to answer.
-    maxAliases: { ...armorRejection('aliases', limits.aliases), allowList: [] },
-    maxDirectives: armorRejection('directives', limits.directives),
-    maxTokens: {
-      n: limits.tokens,
-      exposeLimits: true,
-      onReject: [
-        () => {
-          throw limitError('tokens', limits.tokens, `Query has more than ${limits.tokens} tokens. ${advice.tokens}`);
-        },
-      ],
-    },
-    // Cost is counted by @pothos/plugin-complexity instead (it follows `first`/`last` given as variables).
-    costLimit: { enabled: false },
-    blockFieldSuggestion: { enabled: !config.fieldSuggestions, mask: '' },
-  }) as Plugin;
-}
-
 /** The query text and the variables are bounded before anything parses them (a GET has no body limit). */
-export function inputSizeError(params: GraphQLParams, limits: HardeningConfig['limits']): GraphQLError | null {
+export function inputSizeError(params: Pick<GraphQLParams, 'query' | 'variables'>, limits: HardeningConfig['limits']): GraphQLError | null {
   const { queryLength, variablesBytes } = limits;
   if (typeof params.query === 'string' && params.query.length > queryLength) {
     return limitError(
@@ -83,59 +93,191 @@ export function inputSizeError(params: GraphQLParams, limits: HardeningConfig['l
   return null;
 }
 
-/** Only the operation that runs is measured, with the fragments it may spread. */
-function selectedOperationOnly(document: DocumentNode, operationName: string | null | undefined): DocumentNode | null {
-  const operation = getOperationAST(document, operationName);
-  if (!operation) return null;
-  return {
-    ...document,
-    definitions: document.definitions.filter((definition) => definition.kind !== Kind.OPERATION_DEFINITION || definition === operation),
-  };
+/** A refusal and the check that made it. */
+export interface CheckFailure {
+  check: OperationCheckName;
+  error: GraphQLError;
 }
 
 /**
- * The operation's cost, counted by @pothos/plugin-complexity from the field costs in src/http/cost.ts,
- * after validation and before any resolver runs. Over the limit, nothing executes.
+ * The limits every operation must fit, as one object that both the server's pipeline (`useOperationLimits`)
+ * and the dry run (`authorize`, through `checkOperation`) call: a document the dry run passes is one
+ * execution runs, and one it refuses is refused for the same reason.
  */
-export function useCostLimit(config: HardeningConfig): Plugin<{ request: Request }> {
-  const max = config.limits.cost;
+export interface OperationLimits {
+  readonly limits: HardeningConfig['limits'];
+  /** Parses within the token limit; throws the limit's error or graphql-js's syntax error. */
+  parse(text: string): DocumentNode;
+  /** Depth, aliases and directives (graphql-armor), run with graphql-js's specified rules. */
+  readonly rules: readonly ValidationRule[];
+  /** Null when the operation fits its cost; else the error that refuses it (an argument out of bounds, or the cost). */
+  costFailure(options: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; variables: Record<string, unknown> }): {
+    cost: number | null;
+    failure: CheckFailure | null;
+  };
+}
+
+export function createOperationLimits(config: HardeningConfig): OperationLimits {
+  const { limits } = config;
+  const rules: ValidationRule[] = [
+    maxDepthRule({ ...armorRejection('depth', limits.depth), ignoreIntrospection: true, flattenFragments: true }),
+    // Every alias counts, `__typename` ones too: a thousand of them are still a thousand fields to answer.
+    maxAliasesRule({ ...armorRejection('aliases', limits.aliases), allowList: [] }),
+    maxDirectivesRule(armorRejection('directives', limits.directives)),
+  ];
   return {
+    limits,
+    rules,
+    parse(text) {
+      try {
+        return parse(text, { maxTokens: limits.tokens });
+      } catch (error) {
+        if (error instanceof GraphQLError && /Document contains more th(?:an|at) \d+ tokens/.test(error.message)) {
+          throw limitError('tokens', limits.tokens, `Query has more than ${limits.tokens} tokens. ${advice.tokens}`);
+        }
+        throw error;
+      }
+    },
+    costFailure(options) {
+      let cost: number | null;
+      try {
+        cost = operationCost(options);
+      } catch (error) {
+        // An argument out of bounds, or an id argument that is no id: refused before execution.
+        if (!(error instanceof GraphQLError)) throw error;
+        return {
+          cost: null,
+          failure: {
+            check: 'arguments',
+            error: new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400, spec: true } } }),
+          },
+        };
+      }
+      if (cost === null || cost <= limits.cost) return { cost, failure: null };
+      const error = limitError(
+        'cost',
+        limits.cost,
+        `Query cost ${cost} exceeds the limit of ${limits.cost}. A connection multiplies the cost of what it selects by \`first\` ` +
+          `(or \`last\`, default 20): ask for fewer items per page, or fewer nested lists.`,
+        cost,
+      );
+      return { cost, failure: { check: 'cost', error } };
+    },
+  };
+}
+
+/** Which check a validation error comes from: one of the limits, or graphql-js's own rules. */
+function validationCheck(error: GraphQLError): OperationCheckName {
+  const limit = (error.extensions?.limit as { name?: string } | undefined)?.name;
+  return limit === 'depth' || limit === 'aliases' || limit === 'directives' ? limit : 'validation';
+}
+
+function chooseOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | GraphQLError {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (operations.length === 0) return new GraphQLError('The document has no operation.');
+  const operation = getOperationAST(document, operationName);
+  if (operation) return operation;
+  if (operationName) return new GraphQLError(`The document has no operation named "${operationName}".`);
+  return new GraphQLError(`The document has ${operations.length} operations; pass operationName to say which one to check.`);
+}
+
+export interface CheckedOperation {
+  failures: CheckFailure[];
+  /** Present once the document parsed. */
+  document?: DocumentNode;
+  operation?: OperationDefinitionNode;
+  /** The coerced variables (empty when they did not coerce). */
+  variables: Record<string, unknown>;
+  /** Counted when the operation passed every check before cost. */
+  cost: number | null;
+}
+
+/**
+ * Every check the server runs before executing an operation, in the server's order, without executing
+ * it: the dry run of `authorize`. Validation reports all its errors at once, as the server does; a
+ * failure at an earlier stage stops the later ones, as it does on the server.
+ */
+export function checkOperation(
+  limits: OperationLimits,
+  schema: GraphQLSchema,
+  input: { document: string; variables?: unknown; operationName?: string | null },
+): CheckedOperation {
+  const failures: CheckFailure[] = [];
+  const result = (partial: Partial<CheckedOperation> = {}): CheckedOperation => ({ failures, variables: {}, cost: null, ...partial });
+
+  const rawVariables = input.variables ?? {};
+  const variablesAreObject = typeof rawVariables === 'object' && rawVariables !== null && !Array.isArray(rawVariables);
+  const sizeError = inputSizeError({ query: input.document, variables: variablesAreObject ? (rawVariables as Record<string, unknown>) : undefined }, limits.limits);
+  if (sizeError) {
+    failures.push({ check: (sizeError.extensions.limit as { name: OperationCheckName }).name, error: sizeError });
+    return result();
+  }
+
+  let document: DocumentNode;
+  try {
+    document = limits.parse(input.document);
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    failures.push({ check: error.extensions.limit ? 'tokens' : 'parse', error });
+    return result();
+  }
+
+  for (const error of validate(schema, document, [...specifiedRules, ...limits.rules])) failures.push({ check: validationCheck(error), error });
+  const operation = chooseOperation(document, input.operationName);
+  if (operation instanceof GraphQLError) {
+    failures.push({ check: 'operation', error: operation });
+    return result({ document });
+  }
+
+  let variables: Record<string, unknown> = {};
+  if (!variablesAreObject) {
+    failures.push({ check: 'variables', error: new GraphQLError('"variables" must be a JSON object keyed by variable name.') });
+  } else {
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables as Record<string, unknown>);
+    if (coerced.errors) failures.push(...coerced.errors.map((error) => ({ check: 'variables' as const, error })));
+    else variables = coerced.coerced;
+  }
+  if (failures.length > 0) return result({ document, operation, variables });
+
+  const { cost, failure } = limits.costFailure({
+    schema,
+    document,
+    operationName: operation.name?.value ?? input.operationName,
+    // As sent, like the server's pipeline: the complexity plugin coerces them itself.
+    variables: rawVariables as Record<string, unknown>,
+  });
+  if (failure) failures.push(failure);
+  return result({ document, operation, variables, cost });
+}
+
+/**
+ * The limits in the server's pipeline: parsing within the token limit, the limit rules beside graphql-js's
+ * own at validation, and the cost after validation, before any resolver runs. Over a limit, nothing
+ * executes. Field suggestions are off outside development.
+ */
+export function useOperationLimits(limits: OperationLimits, config: HardeningConfig): Plugin<{ request: Request }>[] {
+  const parsing: Plugin<{ request: Request }> = {
+    onParse({ setParseFn }) {
+      setParseFn((source) => limits.parse(typeof source === 'string' ? source : source.body));
+    },
+    onValidate({ addValidationRule }) {
+      for (const rule of limits.rules) addValidationRule(rule);
+    },
     onExecute({ args, setResultAndStopExecution }) {
       const state = stateOf(args.contextValue.request);
       const operation = getOperationAST(args.document, args.operationName);
       // Only a name the document declares: an unknown operationName is arbitrary caller text.
       state.operationName = operation ? (operation.name?.value ?? null) : undefined;
       state.operationType = operation?.operation;
-      const document = selectedOperationOnly(args.document, args.operationName);
       // Unknown or ambiguous operation names and invalid variables: execution reports them as usual.
-      if (!document || !operation) return;
+      if (!operation) return;
       const variables = args.variableValues ?? {};
       if (getVariableValues(args.schema, operation.variableDefinitions ?? [], variables).errors) return;
-      let cost: number;
-      try {
-        cost = complexityFromQuery(document, { schema: args.schema, ctx: args.contextValue, variables }).complexity;
-      } catch (error) {
-        // An argument out of bounds, or an id argument that is no id: refused before execution.
-        if (!(error instanceof GraphQLError)) throw error;
-        setResultAndStopExecution({
-          errors: [new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400, spec: true } } })],
-        });
-        return;
-      }
-      state.cost = cost;
-      if (cost > max) {
-        setResultAndStopExecution({
-          errors: [
-            limitError(
-              'cost',
-              max,
-              `Query cost ${cost} exceeds the limit of ${max}. A connection multiplies the cost of what it selects by \`first\` ` +
-                `(or \`last\`, default 20): ask for fewer items per page, or fewer nested lists.`,
-              cost,
-            ),
-          ],
-        });
-      }
+      // The variables as sent: the complexity plugin coerces them itself.
+      const { cost, failure } = limits.costFailure({ schema: args.schema, document: args.document, operationName: args.operationName, variables });
+      if (cost !== null) state.cost = cost;
+      if (failure) setResultAndStopExecution({ errors: [failure.error] });
     },
   };
+  return config.fieldSuggestions ? [parsing] : [parsing, blockFieldSuggestionsPlugin({ mask: '' }) as Plugin<{ request: Request }>];
 }

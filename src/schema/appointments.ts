@@ -1,29 +1,25 @@
 import { AppointmentStatus } from '../generated/prisma/enums.js';
 import { builder, fieldGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
-import type { Condition, SortKey } from '../data/sql.js';
+import type { Condition } from '../data/sql.js';
 import { checkDateRange, given, parseId } from './arguments.js';
-import { childConnection, connectionType, enumOf, OrderDirection, referenceTo, resourceNode, rootConnection, rowById } from './connections.js';
+import { childConnection, connectionType, enumOf, referenceTo, resourceNode, rootConnection, rowById } from './connections.js';
+import { changeAndOrderArgs, changedSince, listOrder, timeOrders, type ChangedSinceArgs } from './ordering.js';
 import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
 import { ProviderRef } from './providers.js';
 
 export const AppointmentStatusEnum = enumOf('AppointmentStatus', AppointmentStatus, 'Where an appointment stands.');
 
-const AppointmentOrderField = builder.enumType('AppointmentOrderField', {
-  values: {
-    SCHEDULED_START: { value: 'scheduledStartDate' },
-    STATUS: { value: 'status' },
-  } as const,
-});
-
-const AppointmentOrder = builder.inputType('AppointmentOrder', {
-  description: 'Sort order; ties are broken by scheduled start, then id, so paging is stable.',
-  fields: (t) => ({
-    field: t.field({ type: AppointmentOrderField, required: true }),
-    direction: t.field({ type: OrderDirection, defaultValue: 'asc' }),
-  }),
-});
+const appointmentOrder = listOrder(
+  'Appointment',
+  {
+    SCHEDULED_START: { description: 'Scheduled start.', columns: ['scheduledStartDate'] },
+    STATUS: { description: 'Status (in the order of the AppointmentStatus values), then scheduled start.', columns: ['status', 'scheduledStartDate'] },
+    ...timeOrders,
+  },
+  { field: 'SCHEDULED_START', direction: 'asc' },
+);
 
 export const AppointmentRef = builder.objectRef<Rows['Appointment']>('Appointment');
 const AppointmentConnection = connectionType(AppointmentRef, 'Appointment');
@@ -43,11 +39,11 @@ resourceNode('Appointment', AppointmentRef, {
   }),
 });
 
-interface AppointmentListArgs {
+interface AppointmentListArgs extends ChangedSinceArgs {
   dateFrom?: Date | null;
   dateTo?: Date | null;
   statuses?: AppointmentStatus[] | null;
-  orderBy?: { field: 'scheduledStartDate' | 'status'; direction?: 'asc' | 'desc' | null } | null;
+  orderBy?: Parameters<typeof appointmentOrder.sortKeys>[0];
 }
 
 const dayMs = 86_400_000;
@@ -55,11 +51,6 @@ const dayMs = 86_400_000;
 /** Dates bound the scheduled start by UTC calendar day, both ends inclusive. */
 function appointmentList(args: AppointmentListArgs, extra: Condition[] = []): ListQuery {
   checkDateRange(args.dateFrom, args.dateTo);
-  const descending = args.orderBy?.direction === 'desc';
-  const order: SortKey[] =
-    args.orderBy?.field === 'status'
-      ? [{ column: 'status', descending }, { column: 'scheduledStartDate', descending }]
-      : [{ column: 'scheduledStartDate', descending }];
   return {
     conditions: [
       ...given(
@@ -67,9 +58,10 @@ function appointmentList(args: AppointmentListArgs, extra: Condition[] = []): Li
         args.dateTo && { op: 'lt', column: 'scheduledStartDate', value: new Date(args.dateTo.getTime() + dayMs) },
         args.statuses && { op: 'in', column: 'status', values: args.statuses },
       ),
+      ...changedSince(args),
       ...extra,
     ],
-    order,
+    order: appointmentOrder.sortKeys(args.orderBy),
   };
 }
 
@@ -84,7 +76,7 @@ builder.queryFields((t) => ({
       facilityId: t.arg.id(),
       patientId: t.arg.id(),
       providerId: t.arg.id(),
-      orderBy: t.arg({ type: AppointmentOrder }),
+      ...changeAndOrderArgs(t.arg, appointmentOrder),
     },
     resolve: (_root, args, context, info) =>
       rootConnection(
@@ -123,7 +115,7 @@ for (const [parent, column, description] of [
         dateFrom: t.arg({ type: 'Date', description: 'Starting on or after this day (UTC).' }),
         dateTo: t.arg({ type: 'Date', description: 'Starting on or before this day (UTC).' }),
         statuses: t.arg({ type: [AppointmentStatusEnum], description: 'Any of these statuses.' }),
-        orderBy: t.arg({ type: AppointmentOrder }),
+        ...changeAndOrderArgs(t.arg, appointmentOrder),
       },
       resolve: (row, args, context, info) => childConnection(context, 'Appointment', column, row.id, appointmentList(args), args, info),
     }, AppointmentConnection),

@@ -1,36 +1,29 @@
 import {
   getArgumentValues,
   getNamedType,
-  getOperationAST,
-  getVariableValues,
-  GraphQLError,
   isAbstractType,
   isInterfaceType,
   isObjectType,
   Kind,
-  parse,
-  validate,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
   type GraphQLSchema,
-  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import { getDirective } from '@graphql-tools/utils';
-import { complexityFromQuery } from '@pothos/plugin-complexity';
+import { checkOperation, operationCheckNames, type CheckFailure, type OperationCheckName, type OperationLimits } from '../http/limits.js';
 import type { Caller } from '../auth/authenticate.js';
 import { builder } from '../builder.js';
 import { typeOfId } from '../ids.js';
 import { isClinicType, resourceOf } from '../resources.js';
 import { canonicalScopes, scopeTable, type Scope } from '../scopes.js';
 
-/** Longest document the dry run parses, in lexical tokens. */
-const maxTokens = 20_000;
-
 interface Problem {
   message: string;
   locations: { line: number; column: number }[];
+  check: OperationCheckName;
+  limit: { name: string; max: number; actual?: number } | null;
 }
 
 interface Requirement {
@@ -58,9 +51,11 @@ export interface AuthorizeInput {
   operationName?: string | null;
 }
 
-const problem = (error: GraphQLError | Error): Problem => ({
+const problem = ({ check, error }: CheckFailure): Problem => ({
   message: error.message,
-  locations: error instanceof GraphQLError ? [...(error.locations ?? [])] : [],
+  locations: [...(error.locations ?? [])],
+  check,
+  limit: (error.extensions.limit as Problem['limit'] | undefined) ?? null,
 });
 
 function directiveScopes(schema: GraphQLSchema, node: Parameters<typeof getDirective>[1]): string[] {
@@ -146,82 +141,27 @@ class ScopeWalk {
   }
 }
 
-function chooseOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | Error {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  if (operations.length === 0) return new Error('The document has no operation.');
-  const operation = getOperationAST(document, operationName);
-  if (operation) return operation;
-  if (operationName) return new Error(`The document has no operation named "${operationName}".`);
-  return new Error(`The document has ${operations.length} operations; pass operationName to say which one to check.`);
-}
-
 /**
- * The dry run: parses and validates an operation against the schema, and says which scopes it needs,
- * which of them the caller lacks and why, and its cost, without executing anything.
+ * The dry run: every check the server runs before executing (src/http/limits.ts, the same code), then
+ * which scopes the operation needs, which of them the caller lacks and why, and its cost, without
+ * executing anything.
  */
-export function authorizeOperation(schema: GraphQLSchema, caller: Caller, input: AuthorizeInput): Authorization {
-  const errors: Problem[] = [];
-  const result = (partial: Partial<Authorization>): Authorization => {
-    const requiredScopes = partial.requiredScopes ?? [];
-    const missingScopes = requiredScopes.filter((scope) => !caller.scopes.has(scope));
-    const valid = errors.length === 0;
-    return {
-      valid,
-      allowed: valid && missingScopes.length === 0,
-      operationName: null,
-      cost: null,
-      requirements: [],
-      ...partial,
-      requiredScopes,
-      missingScopes,
-      errors,
-    };
-  };
-
-  let document: DocumentNode;
-  try {
-    document = parse(input.document, { maxTokens });
-  } catch (error) {
-    errors.push(problem(error as Error));
-    return result({});
-  }
-  for (const error of validate(schema, document)) errors.push(problem(error));
-
-  const operation = chooseOperation(document, input.operationName);
-  if (operation instanceof Error) {
-    errors.push(problem(operation));
-    return result({});
-  }
-
-  let variables: Record<string, unknown> = {};
-  const rawVariables = input.variables ?? {};
-  if (typeof rawVariables !== 'object' || Array.isArray(rawVariables)) {
-    errors.push({ message: '"variables" must be a JSON object keyed by variable name.', locations: [] });
-  } else {
-    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables as Record<string, unknown>);
-    if (coerced.errors) errors.push(...coerced.errors.map(problem));
-    else variables = coerced.coerced;
-  }
-
-  const rootType = schema.getRootType(operation.operation) ?? undefined;
-  const walk = new ScopeWalk(schema, document, variables);
-  walk.walk(operation.selectionSet, rootType, new Set(), []);
+export function authorizeOperation(schema: GraphQLSchema, caller: Caller, limits: OperationLimits, input: AuthorizeInput): Authorization {
+  const checked = checkOperation(limits, schema, input);
+  const errors = checked.failures.map(problem);
+  const walk = new ScopeWalk(schema, checked.document ?? { kind: Kind.DOCUMENT, definitions: [] }, checked.variables);
+  if (checked.operation) walk.walk(checked.operation.selectionSet, schema.getRootType(checked.operation.operation) ?? undefined, new Set(), []);
   const requiredScopes = canonicalScopes(walk.paths.keys());
-
-  let cost: number | null = null;
-  if (errors.length === 0) {
-    const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
-    try {
-      cost = complexityFromQuery({ kind: Kind.DOCUMENT, definitions: [operation, ...fragments] }, { schema, variables, ctx: {} }).complexity;
-    } catch (error) {
-      errors.push(problem(error as Error));
-    }
-  }
-
-  return result({
-    operationName: operation.name?.value ?? null,
+  const missingScopes = requiredScopes.filter((scope) => !caller.scopes.has(scope));
+  const valid = errors.length === 0;
+  return {
+    valid,
+    allowed: valid && missingScopes.length === 0,
+    operationName: checked.operation?.name?.value ?? null,
     requiredScopes,
-    cost,
+    missingScopes,
+    // The cost of an operation that passed the checks before it, even when it is over the limit.
+    cost: checked.cost,
     requirements: requiredScopes.map((scope) => {
       const held = caller.scopes.has(scope);
       return {
@@ -232,19 +172,53 @@ export function authorizeOperation(schema: GraphQLSchema, caller: Caller, input:
         paths: [...(walk.paths.get(scope) ?? [])],
       };
     }),
-  });
+    errors,
+  };
 }
+
+const checkDescriptions: Record<OperationCheckName, string> = {
+  queryLength: 'The query text fits MAX_QUERY_LENGTH characters.',
+  variablesBytes: 'The variables, as JSON, fit MAX_VARIABLES_BYTES.',
+  tokens: 'The document has at most MAX_QUERY_TOKENS lexical tokens.',
+  parse: 'The document is GraphQL syntax.',
+  depth: 'Selections nest at most MAX_QUERY_DEPTH levels.',
+  aliases: 'At most MAX_QUERY_ALIASES aliases.',
+  directives: 'At most MAX_QUERY_DIRECTIVES directives.',
+  validation: "The document is valid against the schema (graphql-js's rules).",
+  operation: 'The document names one operation to run (operationName when it has several).',
+  variables: "The variables fit the operation's variable definitions.",
+  arguments: 'Every string argument and list argument fits its bounds (MAX_STRING_ARGUMENT, MAX_LIST_ARGUMENT).',
+  cost: 'The cost fits MAX_QUERY_COST.',
+};
 
 const DocumentLocationRef = builder.objectRef<Problem['locations'][number]>('DocumentLocation').implement({
   description: 'A place in the document: line and column, from 1.',
   fields: (t) => ({ line: t.exposeInt('line'), column: t.exposeInt('column') }),
 });
 
-const AuthorizationErrorRef = builder.objectRef<Problem>('AuthorizationError').implement({
-  description: 'Why the document would be refused before it runs: syntax, validation, variables or limits.',
+const OperationCheckRef = builder.enumType('OperationCheck', {
+  description: 'A check the server runs on every operation before executing it, in this order.',
+  values: Object.fromEntries(
+    operationCheckNames.map((name) => [name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(), { value: name, description: checkDescriptions[name] }]),
+  ) as Record<string, { value: OperationCheckName; description: string }>,
+});
+
+const LimitRef = builder.objectRef<NonNullable<Problem['limit']>>('OperationLimit').implement({
+  description: 'The limit an operation exceeded, as `extensions.limit` of the error the server would answer.',
   fields: (t) => ({
-    message: t.exposeString('message'),
-    locations: t.field({ type: [DocumentLocationRef], resolve: (error) => error.locations }),
+    name: t.exposeString('name', { description: 'The limit: depth, aliases, tokens, directives, cost, queryLength or variablesBytes.' }),
+    max: t.exposeInt('max', { description: 'Its maximum (MAX_QUERY_… settings).' }),
+    actual: t.exposeInt('actual', { nullable: true, description: 'What the operation has, when the check counts it; null when it stops counting at the limit.' }),
+  }),
+});
+
+const AuthorizationErrorRef = builder.objectRef<Problem>('AuthorizationError').implement({
+  description: 'Why the server would refuse the document before running it, and which of its checks refuses.',
+  fields: (t) => ({
+    message: t.exposeString('message', { description: 'The message the server would answer.' }),
+    locations: t.field({ type: [DocumentLocationRef], description: 'Where in the document; empty when the error has no place.', resolve: (error) => error.locations }),
+    check: t.expose('check', { type: OperationCheckRef, description: 'The check that refuses.' }),
+    limit: t.field({ type: LimitRef, nullable: true, description: 'The limit exceeded; null when the check is not a limit.', resolve: (error) => error.limit }),
   }),
 });
 
@@ -284,6 +258,6 @@ builder.queryField('authorize', (t) =>
       variables: t.arg({ type: 'JSON', description: 'Its variables, as they would be sent.' }),
       operationName: t.arg.string({ description: 'Which operation of the document, when it has several.' }),
     },
-    resolve: (_root, args, context, info) => authorizeOperation(info.schema, context.caller, args),
+    resolve: (_root, args, context, info) => authorizeOperation(info.schema, context.caller, context.operationLimits, args),
   }),
 );

@@ -4,6 +4,7 @@ import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
 import { checkDateRange, given, parseId } from './arguments.js';
 import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection, rowById } from './connections.js';
+import { changeAndOrderArgs, changedSince, listOrder, timeOrders, type ChangedSinceArgs } from './ordering.js';
 import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
 import { ProviderRef } from './providers.js';
@@ -113,9 +114,16 @@ resourceNode('LineItemModifier', LineItemModifierRef, {
   }),
 });
 
-interface BillListArgs {
+const billOrder = listOrder(
+  'Bill',
+  { DATE_OF_SERVICE: { description: 'Date of service.', columns: ['dateOfService'] }, ...timeOrders },
+  { field: 'DATE_OF_SERVICE', direction: 'desc' },
+);
+
+interface BillListArgs extends ChangedSinceArgs {
   dateFrom?: Date | null;
   dateTo?: Date | null;
+  orderBy?: Parameters<typeof billOrder.sortKeys>[0];
 }
 
 function billList(args: BillListArgs, extra: Condition[] = []): ListQuery {
@@ -126,9 +134,10 @@ function billList(args: BillListArgs, extra: Condition[] = []): ListQuery {
         args.dateFrom && { op: 'gte', column: 'dateOfService', value: args.dateFrom },
         args.dateTo && { op: 'lte', column: 'dateOfService', value: args.dateTo },
       ),
+      ...changedSince(args),
       ...extra,
     ],
-    order: [{ column: 'dateOfService', descending: true }],
+    order: billOrder.sortKeys(args.orderBy),
   };
 }
 
@@ -141,6 +150,7 @@ builder.queryFields((t) => ({
       facilityId: t.arg.id(),
       dateFrom: t.arg({ type: 'Date', description: 'Date of service on or after this day.' }),
       dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
+      ...changeAndOrderArgs(t.arg, billOrder),
     },
     resolve: (_root, args, context, info) =>
       rootConnection(
@@ -172,6 +182,7 @@ builder.objectField(PatientRef, 'bills', (t) =>
     args: {
       dateFrom: t.arg({ type: 'Date', description: 'Date of service on or after this day.' }),
       dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
+      ...changeAndOrderArgs(t.arg, billOrder),
     },
     resolve: (patient, args, context, info) => childConnection(context, 'Bill', 'patientId', patient.id, billList(args), args, info),
   }, BillConnection),

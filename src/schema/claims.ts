@@ -3,6 +3,7 @@ import { builder, fieldGuard, partGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
 import { checkDateRange, given, parseId } from './arguments.js';
+import { changeAndOrderArgs, changedSince, listOrder, timeOrders, type ChangedSinceArgs } from './ordering.js';
 import { BillRef } from './bills.js';
 import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection, rowById } from './connections.js';
 import { FacilityRef } from './facilities.js';
@@ -59,10 +60,17 @@ resourceNode('ClaimInsurance', ClaimInsuranceRef, {
   }),
 });
 
-interface ClaimListArgs {
+const claimOrder = listOrder(
+  'Claim',
+  { DATE_OF_SERVICE: { description: 'Date of service.', columns: ['dateOfService'] }, ...timeOrders },
+  { field: 'DATE_OF_SERVICE', direction: 'desc' },
+);
+
+interface ClaimListArgs extends ChangedSinceArgs {
   status?: ClaimStatus | null;
   dateFrom?: Date | null;
   dateTo?: Date | null;
+  orderBy?: Parameters<typeof claimOrder.sortKeys>[0];
 }
 
 function claimList(args: ClaimListArgs, extra: Condition[] = []): ListQuery {
@@ -74,9 +82,10 @@ function claimList(args: ClaimListArgs, extra: Condition[] = []): ListQuery {
         args.dateFrom && { op: 'gte', column: 'dateOfService', value: args.dateFrom },
         args.dateTo && { op: 'lte', column: 'dateOfService', value: args.dateTo },
       ),
+      ...changedSince(args),
       ...extra,
     ],
-    order: [{ column: 'dateOfService', descending: true }],
+    order: claimOrder.sortKeys(args.orderBy),
   };
 }
 
@@ -90,6 +99,7 @@ builder.queryFields((t) => ({
       billId: t.arg.id(),
       dateFrom: t.arg({ type: 'Date', description: 'Date of service on or after this day.' }),
       dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
+      ...changeAndOrderArgs(t.arg, claimOrder),
     },
     resolve: (_root, args, context, info) =>
       rootConnection(
@@ -122,6 +132,7 @@ builder.objectField(PatientRef, 'claims', (t) =>
       status: t.arg({ type: ClaimStatusEnum }),
       dateFrom: t.arg({ type: 'Date', description: 'Date of service on or after this day.' }),
       dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
+      ...changeAndOrderArgs(t.arg, claimOrder),
     },
     resolve: (patient, args, context, info) => childConnection(context, 'Claim', 'patientId', patient.id, claimList(args), args, info),
   }, ClaimConnection),

@@ -136,10 +136,6 @@ export function rowById<T extends Table>(context: RequestContext, table: T, id: 
   return context.loaders.byId(table, id, columnsOfObject(table, info));
 }
 
-export const OrderDirection = builder.enumType('OrderDirection', {
-  values: { ASC: { value: 'asc' }, DESC: { value: 'desc' } } as const,
-});
-
 /** A GraphQL enum over a database enum: GraphQL-style names (CHECKED_IN), the stored value (checked_in) underneath. */
 export function enumOf<Value extends string>(name: string, values: Record<string, Value>, description: string) {
   return builder.enumType(name, {

@@ -2,9 +2,11 @@ import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId, searchCondition } from './arguments.js';
 import { connectionType, resourceNode, rootConnection, rowById } from './connections.js';
+import { changeAndOrderArgs, changedSince, listOrder, timeOrders } from './ordering.js';
 
 export const FacilityRef = builder.objectRef<Rows['Facility']>('Facility');
 const FacilityConnection = connectionType(FacilityRef, 'Facility');
+const facilityOrder = listOrder('Facility', { NAME: { description: 'Name.', columns: ['name'] }, ...timeOrders }, { field: 'NAME', direction: 'asc' });
 
 resourceNode('Facility', FacilityRef, {
   description: 'A location of the clinic.',
@@ -21,11 +23,12 @@ resourceNode('Facility', FacilityRef, {
 
 builder.queryFields((t) => ({
   facilities: t.connection({
-    ...fieldGuard('Facility', 'Facilities, by name.'),
+    ...fieldGuard('Facility', 'Facilities, by name unless `orderBy` says otherwise.'),
     type: FacilityRef,
     args: {
-      search: t.arg.string({ description: 'Part of the name.' }),
-      isVisible: t.arg.boolean(),
+      search: t.arg.string({ description: 'Words (at most 100 characters) each found in the name; case-insensitive.' }),
+      isVisible: t.arg.boolean({ description: 'Only facilities shown to patients (true) or only hidden ones (false); both when omitted.' }),
+      ...changeAndOrderArgs(t.arg, facilityOrder),
     },
     resolve: (_root, args, context, info) =>
       rootConnection(
@@ -35,8 +38,9 @@ builder.queryFields((t) => ({
           conditions: [
             ...searchCondition(args.search, ['name']),
             ...given(args.isVisible != null && { op: 'eq', column: 'isVisible', value: args.isVisible }),
+            ...changedSince(args),
           ],
-          order: [{ column: 'name' }],
+          order: facilityOrder.sortKeys(args.orderBy),
         },
         args,
         info,

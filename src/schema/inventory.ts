@@ -3,6 +3,7 @@ import { builder, fieldGuard, partGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId } from './arguments.js';
 import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection, rowById } from './connections.js';
+import { changeAndOrderArgs, changedSince, listOrder, timeOrders } from './ordering.js';
 import { FacilityRef } from './facilities.js';
 import { ProductRef } from './products.js';
 
@@ -72,14 +73,22 @@ resourceNode('StockLevel', StockLevelRef, {
   }),
 });
 
+const changeOrder = listOrder('InventoryChange', { ...timeOrders }, { field: 'CREATED_AT', direction: 'desc' });
+const stockOrder = listOrder(
+  'StockLevel',
+  { PRODUCT: { description: 'Product id (a stable order, not the product name).', columns: ['productId'] }, UPDATED_AT: timeOrders.UPDATED_AT },
+  { field: 'PRODUCT', direction: 'asc' },
+);
+
 builder.queryFields((t) => ({
   inventoryChanges: t.connection({
-    ...fieldGuard('InventoryChange', "A facility's inventory changes, newest first."),
+    ...fieldGuard('InventoryChange', "A facility's inventory changes, newest first unless `orderBy` says otherwise."),
     type: InventoryChangeRef,
     args: {
       facilityId: t.arg.id({ required: true }),
       status: t.arg({ type: ChangeStatusEnum }),
       type: t.arg({ type: ChangeTypeEnum }),
+      ...changeAndOrderArgs(t.arg, changeOrder),
     },
     resolve: (_root, args, context, info) =>
       rootConnection(
@@ -92,8 +101,9 @@ builder.queryFields((t) => ({
               args.status && { op: 'eq', column: 'status', value: args.status },
               args.type && { op: 'eq', column: 'type', value: args.type },
             ),
+            ...changedSince(args),
           ],
-          order: [{ column: 'createdAt', descending: true }],
+          order: changeOrder.sortKeys(args.orderBy),
         },
         args,
         info,
@@ -111,6 +121,7 @@ builder.queryFields((t) => ({
     args: {
       facilityId: t.arg.id({ required: true }),
       productId: t.arg.id(),
+      ...changeAndOrderArgs(t.arg, stockOrder),
     },
     resolve: (_root, args, context, info) =>
       rootConnection(
@@ -120,8 +131,9 @@ builder.queryFields((t) => ({
           conditions: [
             { op: 'eq', column: 'facilityId', value: parseId(args.facilityId, 'Facility', 'facilityId') },
             ...given(args.productId != null && { op: 'eq', column: 'productId', value: parseId(args.productId, 'Product', 'productId') }),
+            ...changedSince(args),
           ],
-          order: [{ column: 'productId' }],
+          order: stockOrder.sortKeys(args.orderBy),
         },
         args,
         info,

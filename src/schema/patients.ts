@@ -2,9 +2,15 @@ import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { parseId, searchCondition } from './arguments.js';
 import { connectionType, resourceNode, rootConnection, rowById } from './connections.js';
+import { changeAndOrderArgs, changedSince, listOrder, timeOrders } from './ordering.js';
 
 export const PatientRef = builder.objectRef<Rows['Patient']>('Patient');
 const PatientConnection = connectionType(PatientRef, 'Patient');
+const patientOrder = listOrder(
+  'Patient',
+  { NAME: { description: 'Last name, then first name.', columns: ['lastName', 'firstName'] }, ...timeOrders },
+  { field: 'NAME', direction: 'asc' },
+);
 
 resourceNode('Patient', PatientRef, {
   description: 'A patient of the clinic.',
@@ -24,16 +30,19 @@ resourceNode('Patient', PatientRef, {
 
 builder.queryFields((t) => ({
   patients: t.connection({
-    ...fieldGuard('Patient', 'Patients, by last name then first name. `search` matches name, MRN, email or phone.'),
+    ...fieldGuard('Patient', 'Patients, by last name then first name unless `orderBy` says otherwise. `search` matches name, MRN, email or phone.'),
     type: PatientRef,
-    args: { search: t.arg.string({ description: 'Part of a name, MRN, email or phone number.' }) },
+    args: {
+      search: t.arg.string({ description: 'Words (at most 100 characters) each found in a name, MRN, email or phone number; case-insensitive.' }),
+      ...changeAndOrderArgs(t.arg, patientOrder),
+    },
     resolve: (_root, args, context, info) =>
       rootConnection(
         context,
         'Patient',
         {
-          conditions: searchCondition(args.search, ['firstName', 'lastName', 'middleName', 'mrn', 'email', 'phone']),
-          order: [{ column: 'lastName' }, { column: 'firstName' }],
+          conditions: [...searchCondition(args.search, ['firstName', 'lastName', 'middleName', 'mrn', 'email', 'phone']), ...changedSince(args)],
+          order: patientOrder.sortKeys(args.orderBy),
         },
         args,
         info,

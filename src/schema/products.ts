@@ -3,6 +3,7 @@ import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId, searchCondition } from './arguments.js';
 import { connectionType, enumOf, resourceNode, rootConnection, rowById } from './connections.js';
+import { changeAndOrderArgs, changedSince, listOrder, timeOrders } from './ordering.js';
 
 export const ProductTypeEnum = enumOf('ProductType', ProductType, 'What kind of item a product is.');
 
@@ -29,14 +30,17 @@ resourceNode('Product', ProductRef, {
   }),
 });
 
+const productOrder = listOrder('Product', { NAME: { description: 'Name.', columns: ['name'] }, ...timeOrders }, { field: 'NAME', direction: 'asc' });
+
 builder.queryFields((t) => ({
   products: t.connection({
-    ...fieldGuard('Product', 'Products, by name.'),
+    ...fieldGuard('Product', 'Products, by name unless `orderBy` says otherwise.'),
     type: ProductRef,
     args: {
       search: t.arg.string({ description: 'Part of the name or manufacturer, or an identifier: GTIN, NDC, custom barcode.' }),
       type: t.arg({ type: ProductTypeEnum }),
       archived: t.arg.boolean({ description: 'true: only archived products; false: only active ones; omitted: both.' }),
+      ...changeAndOrderArgs(t.arg, productOrder),
     },
     resolve: (_root, args, context, info) =>
       rootConnection(
@@ -50,8 +54,9 @@ builder.queryFields((t) => ({
               args.archived === true && { op: 'notNull', column: 'archivedAt' },
               args.archived === false && { op: 'isNull', column: 'archivedAt' },
             ),
+            ...changedSince(args),
           ],
-          order: [{ column: 'name' }],
+          order: productOrder.sortKeys(args.orderBy),
         },
         args,
         info,

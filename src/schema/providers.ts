@@ -2,9 +2,15 @@ import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId, searchCondition } from './arguments.js';
 import { connectionType, resourceNode, rootConnection, rowById } from './connections.js';
+import { changeAndOrderArgs, changedSince, listOrder, timeOrders } from './ordering.js';
 
 export const ProviderRef = builder.objectRef<Rows['Provider']>('Provider');
 const ProviderConnection = connectionType(ProviderRef, 'Provider');
+const providerOrder = listOrder(
+  'Provider',
+  { NAME: { description: 'Last name, then first name (legal names).', columns: ['lastName', 'firstName'] }, ...timeOrders },
+  { field: 'NAME', direction: 'asc' },
+);
 
 resourceNode('Provider', ProviderRef, {
   description: 'A clinician or staff member who sees patients or signs charts.',
@@ -29,12 +35,13 @@ resourceNode('Provider', ProviderRef, {
 
 builder.queryFields((t) => ({
   providers: t.connection({
-    ...fieldGuard('Provider', 'Providers, by last name then first name.'),
+    ...fieldGuard('Provider', 'Providers, by last name then first name unless `orderBy` says otherwise.'),
     type: ProviderRef,
     args: {
-      search: t.arg.string({ description: 'Part of a name (legal or display) or username.' }),
-      role: t.arg.string({ description: 'Only providers holding this role, e.g. "Physician".' }),
-      hidden: t.arg.boolean(),
+      search: t.arg.string({ description: 'Words (at most 100 characters) each found in a name (legal or display) or the username; case-insensitive.' }),
+      role: t.arg.string({ description: 'Only providers holding this role, exactly as named (e.g. "Physician").' }),
+      hidden: t.arg.boolean({ description: 'Only hidden providers (true) or only listed ones (false); both when omitted.' }),
+      ...changeAndOrderArgs(t.arg, providerOrder),
     },
     resolve: (_root, args, context, info) =>
       rootConnection(
@@ -47,8 +54,9 @@ builder.queryFields((t) => ({
               args.role != null && { op: 'arrayHas', column: 'roles', value: args.role },
               args.hidden != null && { op: 'eq', column: 'hidden', value: args.hidden },
             ),
+            ...changedSince(args),
           ],
-          order: [{ column: 'lastName' }, { column: 'firstName' }],
+          order: providerOrder.sortKeys(args.orderBy),
         },
         args,
         info,

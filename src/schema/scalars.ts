@@ -18,10 +18,15 @@ function parseDate(value: unknown): Date {
   return date;
 }
 
+/** RFC 3339 `date-time`: a date, a time and an offset (Z or ±hh:mm), with optional fractions of a second. */
+const rfc3339DateTime = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
 function parseDateTime(value: unknown): Date {
   const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(date.getTime())) {
-    throw badUserInput(`Timestamps are ISO-8601 (e.g. "2026-01-31T14:00:00Z"); got ${JSON.stringify(value)?.slice(0, 40)}.`);
+  if (typeof value !== 'string' || !rfc3339DateTime.test(value) || Number.isNaN(date.getTime())) {
+    throw badUserInput(
+      `Timestamps are RFC 3339 with an offset (e.g. "2026-01-31T14:00:00Z" or "2026-01-31T09:00:00-05:00"); got ${JSON.stringify(value)?.slice(0, 40)}.`,
+    );
   }
   return date;
 }
@@ -29,14 +34,17 @@ function parseDateTime(value: unknown): Date {
 const literal = (ast: ValueNode) => (ast.kind === Kind.STRING ? ast.value : undefined);
 
 builder.scalarType('Date', {
-  description: 'A calendar date, YYYY-MM-DD.',
+  description: 'A calendar date, YYYY-MM-DD (RFC 3339 `full-date`, the ISO 8601 extended calendar date), with no time or zone.',
+  specifiedByURL: 'https://www.rfc-editor.org/rfc/rfc3339#section-5.6',
   serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10)),
   parseValue: parseDate,
   parseLiteral: (ast) => parseDate(literal(ast)),
 });
 
 builder.scalarType('DateTime', {
-  description: 'An instant, ISO-8601 in UTC (e.g. "2026-01-31T14:00:00.000Z").',
+  description:
+    'An instant, RFC 3339 `date-time`. Served in UTC with milliseconds (e.g. "2026-01-31T14:00:00.000Z"); accepted with any offset (Z or ±hh:mm).',
+  specifiedByURL: 'https://scalars.graphql.org/andimarek/date-time',
   // Rows read from PostgreSQL carry instants already as ISO text (src/db/database.ts, isoInstant).
   serialize: (value) =>
     typeof value === 'string' && isoInstantText.test(value) ? value : (value instanceof Date ? value : new Date(String(value))).toISOString(),
@@ -45,7 +53,9 @@ builder.scalarType('DateTime', {
 });
 
 builder.scalarType('Decimal', {
-  description: 'A money amount as a decimal string with two places (e.g. "150.00"), never a float.',
+  // No published scalar specification covers decimal strings: the description is the contract.
+  description:
+    'A money amount in the clinic\'s currency, as a decimal string: optional minus sign, digits, a dot and exactly two places (e.g. "150.00", "-12.50"); never a float. Stored as DECIMAL(12,2). Accepted with zero to two places.',
   serialize: (value) => (typeof value === 'string' && moneyText.test(value) ? value : new Prisma.Decimal(value as string).toFixed(2)),
   parseValue: (value) => {
     if (typeof value !== 'string' || !/^-?\d{1,10}(\.\d{1,2})?$/.test(value)) {
@@ -56,7 +66,8 @@ builder.scalarType('Decimal', {
 });
 
 builder.scalarType('JSON', {
-  description: 'An arbitrary JSON value.',
+  description: 'Any JSON value (RFC 8259): object, array, string, number, boolean or null.',
+  specifiedByURL: 'https://www.rfc-editor.org/rfc/rfc8259',
   serialize: (value) => value,
   parseValue: (value) => value,
 });

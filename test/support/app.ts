@@ -25,6 +25,11 @@ export interface TestServer {
   /** The two demo clinics, by name order. */
   clinics: { id: string; name: string }[];
   gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<GraphQLResponse<Data>>;
+  /**
+   * A fetch that calls the server in process as this caller (the demo key and first clinic unless told),
+   * for GraphQL clients (Apollo, urql) to use as their transport.
+   */
+  fetchAs(caller?: Caller, app?: App): typeof fetch;
   /** A new app declaring `declared`, installed in the first clinic with `grant`, and a key holding `keyScopes`. */
   keyWith(options: { keyScopes: string[]; grant?: string[]; declared?: string[]; org?: string }): Promise<string>;
   close(): Promise<void>;
@@ -42,18 +47,25 @@ export async function startTestServer(options: { hardening?: HardeningOptions } 
     app,
     clinics,
     async gql(query, variables, caller = {}) {
-      const headers: Record<string, string> = { 'content-type': 'application/json', ...caller.headers };
-      const key = caller.key === undefined ? demoSecret : caller.key;
-      const org = caller.org === undefined ? firstClinic : caller.org;
-      if (key !== null) headers.authorization = `Bearer ${key}`;
-      if (org !== null) headers['x-organization-id'] = org;
-      const response = await (caller.app ?? app).yoga.fetch('http://yoga/graphql', {
+      const response = await server.fetchAs(caller)('http://yoga/graphql', {
         method: 'POST',
-        headers,
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await response.json()) as ExecutionResult<any>;
       return { ...body, status: response.status, headers: response.headers };
+    },
+    fetchAs(caller = {}, served = caller.app ?? app) {
+      return (async (input: RequestInfo | URL, init: RequestInit = {}) => {
+        const headers = new Headers(init.headers);
+        for (const [name, value] of Object.entries(caller.headers ?? {})) headers.set(name, value);
+        const key = caller.key === undefined ? demoSecret : caller.key;
+        const org = caller.org === undefined ? firstClinic : caller.org;
+        if (key !== null) headers.set('authorization', `Bearer ${key}`);
+        if (org !== null) headers.set('x-organization-id', org);
+        const url = typeof input === 'string' || input instanceof URL ? String(input) : input.url;
+        return served.yoga.fetch(url, { ...init, headers });
+      }) as typeof fetch;
     },
     async keyWith({ keyScopes, grant, declared, org }) {
       const slug = `test-app-${process.pid}-${++appCounter}`;

@@ -1,0 +1,43 @@
+import graphqlPlugin from '@graphql-eslint/eslint-plugin';
+
+/**
+ * The schema lint (`npm run lint:schema`, in CI): @graphql-eslint's recommended schema rules and its
+ * Relay rules over the printed schema.graphql, and a description on every type, field, argument,
+ * input field and enum value (what it is, units, bounds, defaults, what null means).
+ */
+export default [
+  {
+    files: ['schema.graphql'],
+    languageOptions: { parser: graphqlPlugin.parser, parserOptions: { graphQLConfig: { schema: 'schema.graphql' } } },
+    plugins: { '@graphql-eslint': graphqlPlugin },
+    rules: {
+      ...graphqlPlugin.configs['flat/schema-recommended'].rules,
+      ...graphqlPlugin.configs['flat/schema-relay'].rules,
+      // A connection's `nodes` list (beside `edges`) and a row's short child lists are lists of nodes, not of edges.
+      '@graphql-eslint/relay-edge-types': ['error', { listTypeCanWrapOnlyEdgeType: false, shouldImplementNode: true, withEdgeSuffix: true }],
+      // Field names follow the clinic platform's documented REST fields (billNumber, claimStatus, claimAmount…).
+      '@graphql-eslint/no-typename-prefix': 'off',
+      // Entities carry an id; connections, edges and the answers of `me` and `authorize` are values without one.
+      '@graphql-eslint/strict-id-in-types': [
+        'error',
+        {
+          exceptions: {
+            suffixes: ['Connection', 'Edge', 'Error', 'Requirement', 'Status', 'Location', 'Limit'],
+            types: ['PageInfo', 'Authorization', 'Me', 'MeApp', 'MeOrganization', 'Query', 'Mutation'],
+          },
+        },
+      ],
+      '@graphql-eslint/require-description': [
+        'error',
+        {
+          types: true,
+          rootField: true,
+          FieldDefinition: true,
+          InputValueDefinition: true,
+          EnumValueDefinition: true,
+          DirectiveDefinition: true,
+        },
+      ],
+    },
+  },
+];
