@@ -1,4 +1,5 @@
 import { badUserInput } from '../errors.js';
+import { typeOfId, type IdentifiedType } from '../ids.js';
 import type { SortKey } from './sql.js';
 
 export const maxPageSize = 100;
@@ -45,7 +46,7 @@ export function encodeCursor(row: { id: string }, order: readonly SortKey[]): st
   return Buffer.from(JSON.stringify({ o: signature(order), id: row.id })).toString('base64url');
 }
 
-function decodeCursor(cursor: string, order: readonly SortKey[], argument: string): string {
+function decodeCursor(cursor: string, order: readonly SortKey[], rowType: IdentifiedType, argument: string): string {
   let payload: unknown;
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -57,6 +58,10 @@ function decodeCursor(cursor: string, order: readonly SortKey[], argument: strin
     throw badUserInput(`"${argument}" is not a cursor of this list. Pass an endCursor or startCursor this list returned.`, {
       argument,
     });
+  }
+  // The id goes into SQL: only an id of this list's rows, never arbitrary text (NUL, another type's id).
+  if (typeOfId(candidate.id) !== rowType) {
+    throw badUserInput(`"${argument}" is a cursor of another list. Pass an endCursor or startCursor this list returned.`, { argument });
   }
   if (candidate.o !== signature(order)) {
     throw badUserInput(
@@ -77,9 +82,14 @@ function checkSize(value: number | null | undefined, argument: string): number |
 
 /**
  * Relay arguments to one keyset page request. `first` and `last` together are refused: their meaning is
- * ambiguous. `reads` says which of hasNextPage and hasPreviousPage the query selects (default: both).
+ * ambiguous. `rowType` is the list's row type (a cursor must name one of its rows); `reads` says which
+ * of hasNextPage and hasPreviousPage the query selects (default: both).
  */
-export function pageRequest(args: PageArgs, order: readonly SortKey[], reads: PageInfoReads = { hasNextPage: true, hasPreviousPage: true }): PageRequest {
+export function pageRequest(
+  args: PageArgs,
+  order: readonly SortKey[],
+  { rowType, reads = { hasNextPage: true, hasPreviousPage: true } }: { rowType: IdentifiedType; reads?: PageInfoReads },
+): PageRequest {
   const first = checkSize(args.first, 'first');
   const last = checkSize(args.last, 'last');
   if (first !== null && last !== null) throw badUserInput('Pass "first" (with "after") or "last" (with "before"), not both.');
@@ -88,7 +98,7 @@ export function pageRequest(args: PageArgs, order: readonly SortKey[], reads: Pa
   if (first !== null && args.before) throw badUserInput('"first" pages forwards: combine it with "after", not "before".');
   const backward = last !== null || Boolean(args.before);
   const cursorArg = backward ? 'before' : 'after';
-  const cursor = args[cursorArg] ? decodeCursor(args[cursorArg], order, cursorArg) : null;
+  const cursor = args[cursorArg] ? decodeCursor(args[cursorArg], order, rowType, cursorArg) : null;
   const lookAhead = backward ? reads.hasPreviousPage : reads.hasNextPage;
   return { limit: (backward ? last : first) ?? defaultPageSize, cursor, backward, lookAhead };
 }

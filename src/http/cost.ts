@@ -14,6 +14,7 @@ import {
 } from 'graphql';
 import { badUserInput } from '../errors.js';
 import { defaultPageSize } from '../data/pagination.js';
+import { checkStorableText } from './text.js';
 
 /**
  * How an operation's cost is counted, roughly "rows it may load", before it runs:
@@ -45,6 +46,7 @@ function positiveInteger(raw: string | undefined, fallback: number): number {
 const unwrap = (type: GraphQLOutputType): GraphQLOutputType => (isNonNullType(type) ? type.ofType : type);
 
 function checkArgumentBounds(fieldName: string, argument: string, value: unknown): void {
+  if (typeof value === 'string') checkStorableText(value, argument, fieldName);
   if (typeof value === 'string' && value.length > costModel.maxStringArgument) {
     throw badUserInput(
       `"${argument}" of ${fieldName} takes at most ${costModel.maxStringArgument} characters; got ${value.length}.`,
@@ -71,7 +73,8 @@ function pageSize(args: Record<string, unknown>): number {
 
 /**
  * The complexity of one field for @pothos/plugin-complexity, from its resolved arguments. It also
- * bounds every argument's strings and lists, since it sees them all before execution starts.
+ * bounds every argument's strings and lists, and refuses text the database cannot hold, since it sees
+ * them all before execution starts.
  */
 export function fieldCost<Context>(
   args: Record<string, unknown>,

@@ -87,7 +87,7 @@ function pageInfoReads(info: GraphQLResolveInfo): PageInfoReads {
 /** A root list: one statement for the page (and one per referenced table it follows), one more only if totalCount is selected. */
 export async function rootConnection<T extends Table>(context: RequestContext, table: T, list: ListQuery, args: PageArgs, info: GraphQLResolveInfo) {
   const order = withTiebreaker(list.order);
-  const request = pageRequest(args, order, pageInfoReads(info));
+  const request = pageRequest(args, order, { rowType: table, reads: pageInfoReads(info) });
   const reads = readsOf(context, table, info, { kind: 'connection' });
   const page = await context.loaders.page(table, { ...list, order }, request, reads.columns, reads.references);
   return connectionOf(page as Page<Rows[T] & { id: string }>, order, () => context.loaders.count(table, list));
@@ -104,7 +104,7 @@ export async function childConnection<T extends Table>(
   info: GraphQLResolveInfo,
 ) {
   const order = withTiebreaker(list.order);
-  const request = pageRequest(args, order, pageInfoReads(info));
+  const request = pageRequest(args, order, { rowType: table, reads: pageInfoReads(info) });
   const reads = readsOf(context, table, info, { kind: 'connection' }, parentColumn);
   const page = await context.loaders.pageOf(table, { column: parentColumn, id: parentId }, { ...list, order }, request, {
     ...reads,
