@@ -99,6 +99,37 @@ export function readHardeningConfig(env: Env = process.env): HardeningConfig {
   };
 }
 
+/** The HTTP server's socket timeouts (src/http/server.ts). */
+export interface ServerConfig {
+  /**
+   * How long an idle keep-alive connection stays open. Longer than the idle timeout of the load balancers
+   * in front (60 s on most), so the balancer, not this server, closes idle connections: a server that
+   * closes first races the balancer's next request on that connection ("other side closed").
+   */
+  keepAliveTimeoutMs: number;
+  /** Time to receive a request's headers; longer than keep-alive, and at most the request timeout (Node refuses otherwise). */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request (a client that trickles its request is cut). */
+  requestTimeoutMs: number;
+  /** On SIGTERM, how long in-flight requests may finish before connections are cut. */
+  shutdownTimeoutMs: number;
+}
+
+export function readServerConfig(env: Env = process.env): ServerConfig {
+  const keepAliveTimeoutMs = integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 65_000);
+  const headersTimeoutMs = integer(env, 'HEADERS_TIMEOUT_MS', keepAliveTimeoutMs + 1000);
+  const requestTimeoutMs = integer(env, 'REQUEST_TIMEOUT_MS', Math.max(headersTimeoutMs, 66_000));
+  if (headersTimeoutMs <= keepAliveTimeoutMs) {
+    throw new Error(
+      `HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must be longer than KEEP_ALIVE_TIMEOUT_MS (${keepAliveTimeoutMs}), or a reused idle connection can be cut while its next request's headers arrive.`,
+    );
+  }
+  if (requestTimeoutMs < headersTimeoutMs) {
+    throw new Error(`REQUEST_TIMEOUT_MS (${requestTimeoutMs}) must be at least HEADERS_TIMEOUT_MS (${headersTimeoutMs}): a request includes its headers.`);
+  }
+  return { keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs, shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000) };
+}
+
 /** Overrides for tests and embedders: any subset, merged over the environment's values. */
 export interface HardeningOverrides {
   limits?: Partial<HardeningConfig['limits']>;

@@ -13,7 +13,7 @@ import { openTestDatabase } from './database.js';
 async function seededDatabase(): Promise<{ url: string; cleanup: () => Promise<void> }> {
   const source = inject('testDatabase');
   if (source.kind === 'pglite') {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'clinicgraph-browser-'));
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'clinicgraph-process-'));
     const db = wrapPGlite(newPGlite(dataDir, { loadDataDir: new Blob([await readFile(source.dumpPath)]) }), { kind: 'pglite', dataDir });
     await db.close();
     return { url: `pglite:${dataDir}`, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
@@ -34,16 +34,38 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The url of the `listening` log line, once stdout carries it. */
+function listeningUrl(stdout: string): string | null {
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const entry = JSON.parse(line) as { msg?: string; url?: string };
+      if (entry.msg === 'listening' && entry.url) return entry.url;
+    } catch {
+      // A line still being written.
+    }
+  }
+  return null;
+}
+
 /**
  * `src/server.ts` as `npm start` runs it, in its own process on a copy of the seeded database: what
- * browser tests drive. `output` is everything it printed (the demo banner included).
+ * browser tests drive. stdout holds its JSON log lines, stderr the demo banner; `output` is both.
  */
 export class ServerProcess {
-  output = '';
+  stdout = '';
+  stderr = '';
+  /** The server's origin, http://127.0.0.1:<port>. */
   url = '';
   databaseUrl = '';
   private child: ChildProcess | undefined;
   private cleanupDatabase: () => Promise<void> = async () => {};
+
+  constructor(private readonly env: Record<string, string> = {}) {}
+
+  get output(): string {
+    return `${this.stdout}\n${this.stderr}`;
+  }
 
   async start(): Promise<this> {
     const database = await seededDatabase();
@@ -56,34 +78,35 @@ export class ServerProcess {
         return this;
       } catch (error) {
         if (attempt >= 3 || !/EADDRINUSE/.test(this.output)) throw error;
-        this.output = '';
+        this.stdout = this.stderr = '';
       }
     }
   }
 
-  /** Starts the server (through tsx's loader) and resolves with its URL once it prints that it is listening. */
+  /** Starts the server (through tsx's loader) and resolves with its origin once it logs that it is listening. */
   private listen(port: number): Promise<string> {
     return new Promise((resolve, reject) => {
       // The server itself is the child (no npx or tsx wrapper process): stopping waits for it, not for a wrapper.
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
         cwd: projectRoot,
-        env: { ...process.env, PORT: String(port), DATABASE_URL: this.databaseUrl, NODE_ENV: 'development' },
+        env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', ...this.env, PORT: String(port), DATABASE_URL: this.databaseUrl },
         // Its own process group, so anything it starts stops with it.
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       this.child = child;
       const timer = setTimeout(() => reject(new Error(`The server did not start within 150 s. Its output:\n${this.output}`)), 150_000);
-      const onData = (chunk: Buffer) => {
-        this.output += chunk.toString('utf8');
-        const listening = /listening on (http:\/\/\S+)/.exec(this.output);
-        if (listening) {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        this.stdout += chunk.toString('utf8');
+        const url = listeningUrl(this.stdout);
+        if (url) {
           clearTimeout(timer);
-          resolve(new URL(listening[1]!.replace('localhost', '127.0.0.1')).origin);
+          resolve(new URL(url.replace('localhost', '127.0.0.1')).origin);
         }
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
+      });
+      child.stderr!.on('data', (chunk: Buffer) => {
+        this.stderr += chunk.toString('utf8');
+      });
       child.once('exit', (code) => {
         clearTimeout(timer);
         reject(new Error(`The server exited (${code}) before listening. Its output:\n${this.output}`));
@@ -91,10 +114,12 @@ export class ServerProcess {
     });
   }
 
-  async stop(): Promise<void> {
+  /** SIGTERM (SIGKILL after 15 s), then the database copy goes; resolves with the exit code. */
+  async stop(): Promise<number | null> {
     const child = this.child;
+    let code: number | null = child?.exitCode ?? null;
     if (child?.pid && child.exitCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
       // The group may be gone already (it exited between the check and here): nothing left to stop.
       const signal = (name: NodeJS.Signals) => {
         try {
@@ -105,9 +130,10 @@ export class ServerProcess {
       };
       signal('SIGTERM');
       const killed = setTimeout(() => signal('SIGKILL'), 15_000);
-      await exited;
+      code = await exited;
       clearTimeout(killed);
     }
     await this.cleanupDatabase();
+    return code;
   }
 }
