@@ -7,6 +7,7 @@ import { Loaders } from './data/loaders.js';
 import type { Database } from './db/database.js';
 import { schema } from './schema/index.js';
 import { createHardening, type Hardening, type HardeningOptions } from './http/hardening.js';
+import { corsFor } from './http/cors.js';
 import { usePhiAudit } from './audit/phi-audit.js';
 import { ScopeUsageRecorder } from './audit/scope-usage.js';
 import { useScopedIntrospection } from './schema/visibility.js';
@@ -71,13 +72,18 @@ function useScopeCacheRelease(): Plugin<RequestContext> {
   };
 }
 
-/** Every response carries X-Trace-Id, and every error names the same id, so a support request can quote one string. */
-function useTraceId(): Plugin {
+/**
+ * Every response carries X-Trace-Id, and every error names the same id, so a support request can quote
+ * one string; the server log has the cause of each unexpected error under it.
+ */
+function useTraceId(logUnexpected: (errors: readonly unknown[], traceId: string) => void): Plugin {
   return {
     onResultProcess({ request, result, setResult }) {
       const traceId = traceIdOf(request);
+      if (Symbol.asyncIterator in result) return;
+      for (const one of Array.isArray(result) ? result : [result]) if (one.errors) logUnexpected(one.errors, traceId);
       if (Array.isArray(result)) setResult(result.map((r) => withTraceId(r, traceId)));
-      else if (!(Symbol.asyncIterator in result)) setResult(withTraceId(result, traceId));
+      else setResult(withTraceId(result, traceId));
     },
     onResponse({ request, response }) {
       response.headers.set('X-Trace-Id', traceIdOf(request));
@@ -113,6 +119,7 @@ export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, sc
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
+    cors: corsFor,
     maskedErrors: { isDev: false, maskError: hardening.maskError },
     maxRequestBodySize: hardening.maxRequestBodySize,
     logging: hardening.yogaLogger,
@@ -125,7 +132,7 @@ export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, sc
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     plugins: [
       useTracing(),
-      useTraceId(),
+      useTraceId(hardening.logUnexpected),
       ...hardening.plugins,
       useWebPages(web),
       // After the request guard: a hash is looked up (or a query registered) only for a caller it let through.

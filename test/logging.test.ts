@@ -45,6 +45,7 @@ describe('structured logs of a full request cycle', () => {
   const traceIds: string[] = [];
   let patients: Record<string, string | null>[] = [];
   let otherSecret = '';
+  let brokenTraceId = '';
 
   beforeAll(async () => {
     otherSecret = await server.keyWith({ keyScopes: ['read:patients', 'read:appointments', 'read:marketplace'] });
@@ -70,11 +71,12 @@ describe('structured logs of a full request cycle', () => {
       db: { ...server.db, reader: () => ({}) as never } as typeof server.db,
       hardening: { logDestination: capture, logLevel: 'debug' },
     });
-    await broken.yoga.fetch('http://yoga/graphql', {
+    const brokenResponse = await broken.yoga.fetch('http://yoga/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${demoSecret}`, 'x-organization-id': server.clinics[0]!.id },
       body: JSON.stringify({ query: `{ patients(search: ${JSON.stringify(someone.phone)}) { totalCount } }` }),
     });
+    brokenTraceId = brokenResponse.headers.get('x-trace-id')!;
     await broken.close();
     // Exhaust the rate limit.
     for (let i = 0; i < 40; i++) await call({ query: '{ me { scopes } }' });
@@ -131,12 +133,43 @@ describe('structured logs of a full request cycle', () => {
     expect(outcomes).toContain('401 client_error');
     expect(outcomes).toContain('429 rate_limited');
     expect(requests.some((entry) => entry.errorCodes?.includes('BAD_USER_INPUT'))).toBe(true);
-    const failure = lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'yoga: unexpected error');
-    expect(failure?.level).toBe(50);
+  });
+
+  it('logs an unexpected error with the trace id its response carries, and its cause', () => {
+    const failures = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'unexpected error');
+    expect(brokenTraceId).toMatch(/^[0-9a-f-]{36}$/);
+    const failure = failures.find((entry) => entry.traceId === brokenTraceId);
+    expect(failure, JSON.stringify(failures)).toBeTruthy();
+    expect(failure.level).toBe(50);
+    expect(failure.path).toBe('patients');
+    expect(failure.err.type).toBe('TypeError');
+    for (const entry of failures) expect(entry.traceId).toBeTruthy();
   });
 });
 
 describe('health, readiness and metrics (no API key)', () => {
+  it('/metrics series stay bounded by the schema, whatever operation names callers send', async () => {
+    const metered = createApp({ db: server.db, hardening: { logLevel: 'silent' } });
+    const seriesCount = async () => (await (await metered.yoga.fetch('http://yoga/metrics')).text()).split('\n').filter((line) => line.startsWith('clinicgraph_')).length;
+    const ask = (query: string) =>
+      metered.yoga.fetch('http://yoga/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${demoSecret}`, 'x-organization-id': server.clinics[0]!.id },
+        body: JSON.stringify({ query }),
+      });
+    await ask('query Rnd0 { me { scopes } }');
+    await ask('query Two { me { scopes } patients(first: 1) { totalCount } }');
+    const before = await seriesCount();
+    for (let i = 1; i <= 60; i++) await ask(`query Rnd${i} { me { scopes } }`);
+    await ask('query Again { me { scopes } patients(first: 1) { totalCount } }');
+    expect(await seriesCount()).toBe(before);
+    const text = await (await metered.yoga.fetch('http://yoga/metrics')).text();
+    expect(text).toMatch(/clinicgraph_requests_total\{root_field="me",outcome="ok",status="200"\} 61/);
+    expect(text).toMatch(/clinicgraph_requests_total\{root_field="\(several\)",outcome="ok",status="200"\} 2/);
+    expect(text).not.toMatch(/Rnd\d/);
+    await metered.close();
+  });
+
   it('/health answers 200 while the process serves', async () => {
     expect((await app.yoga.fetch('http://yoga/health')).status).toBe(200);
   });
@@ -166,9 +199,11 @@ describe('health, readiness and metrics (no API key)', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = await response.text();
-    expect(text).toMatch(/clinicgraph_requests_total\{operation="PatientList",outcome="ok",status="200"\} 1/);
-    expect(text).toMatch(/clinicgraph_requests_total\{operation="\(not executed\)",outcome="rate_limited",status="429"\} \d+/);
-    expect(text).toMatch(/clinicgraph_request_duration_seconds_bucket\{le="0.1",operation="PatientList",outcome="ok"\} \d/);
+    expect(text).toMatch(/clinicgraph_requests_total\{root_field="patients",outcome="ok",status="200"\} \d+/);
+    expect(text).toMatch(/clinicgraph_requests_total\{root_field="\(not executed\)",outcome="rate_limited",status="429"\} \d+/);
+    expect(text).toMatch(/clinicgraph_request_duration_seconds_bucket\{le="0.1",root_field="patients",outcome="ok"\} \d/);
+    // Operation names are the caller's: none becomes a label.
+    expect(text).not.toContain('PatientList');
     expect(text).toContain('process_cpu_user_seconds_total');
     for (const clinic of server.clinics) expect(text).not.toContain(clinic.id);
     expect(text).not.toMatch(/app_[0-9a-z]{8}|org_|key_/);

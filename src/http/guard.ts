@@ -26,12 +26,9 @@ export function clientAddress(request: Request, serverContext: unknown, trustPro
   return socket?.remoteAddress ?? 'unknown';
 }
 
+/** Its headers (Retry-After, X-RateLimit-*) are set once, on the response, like every rate-limited response's. */
 function rateLimited(message: string, state: RateLimitState): GraphQLError {
-  return clientError('RATE_LIMITED', message, {
-    status: 429,
-    headers: rateLimitHeaders(state),
-    details: { retryAfterSeconds: state.retryAfterSeconds },
-  });
+  return clientError('RATE_LIMITED', message, { status: 429, details: { retryAfterSeconds: state.retryAfterSeconds } });
 }
 
 /**

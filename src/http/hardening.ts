@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { DestinationStream, Logger } from 'pino';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { Caller } from '../auth/authenticate.js';
@@ -25,7 +26,10 @@ export interface Hardening {
   logger: Logger;
   /** Yoga plugins, in order: request logging and metrics, readiness, guard, limits, error codes, cost. */
   plugins: Plugin[];
+  /** Yoga's masking (src/http/errors.ts), remembering the cause of each error it masks. */
   maskError: typeof maskError;
+  /** Logs the cause of every masked error of a result under the request's trace id. */
+  logUnexpected(errors: readonly unknown[], traceId: string): void;
   yogaLogger: YogaLogger;
   maxRequestBodySize: number;
   callerOf(request: Request): Caller | undefined;
@@ -57,6 +61,24 @@ export function createHardening(options: {
       setResult({ ...result, extensions: { ...result.extensions, cost: { requested, limit: config.limits.cost } } });
     },
   };
+  // Yoga masks an error without knowing its request; the result it lands in does (useTraceId, src/yoga.ts).
+  const causes = new WeakMap<object, unknown>();
+  const maskAndRemember: typeof maskError = (error, message, isDev) => {
+    const masked = maskError(error, message, isDev);
+    if (masked !== error) causes.set(masked, error);
+    return masked;
+  };
+  const logUnexpected = (errors: readonly unknown[], traceId: string) => {
+    for (const error of errors) {
+      if (!error || typeof error !== 'object' || !causes.has(error)) continue;
+      let cause = causes.get(error);
+      causes.delete(error);
+      // The located GraphQLError around a resolver's exception says less than the exception itself.
+      while (cause instanceof GraphQLError && cause.originalError) cause = cause.originalError;
+      const path = (error as { path?: readonly (string | number)[] }).path;
+      logger.error({ traceId, path: path?.join('.'), err: cause }, 'unexpected error');
+    }
+  };
   return {
     config,
     operationLimits,
@@ -70,7 +92,8 @@ export function createHardening(options: {
       useErrorCodes({ bodyLimit: config.limits.bodyBytes, development: config.fieldSuggestions }),
       cost,
     ],
-    maskError,
+    maskError: maskAndRemember,
+    logUnexpected,
     yogaLogger: yogaLoggerOf(logger),
     maxRequestBodySize: config.limits.bodyBytes,
     callerOf: guard.callerOf,

@@ -29,11 +29,14 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   );
 }
 
-/** Yoga's own messages (masked errors, mostly) go to the same JSON log. */
+/**
+ * Yoga's own messages go to the same JSON log. The errors it masks are logged by the app with their
+ * request's trace id (Hardening.logUnexpected), which yoga's call does not know: here they are debug.
+ */
 export function yogaLoggerOf(logger: Logger): YogaLogger {
   const write = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) => {
     const [first] = args;
-    if (first instanceof Error) logger[level]({ err: first }, 'yoga: unexpected error');
+    if (first instanceof Error) logger.debug({ err: first }, 'yoga: masked an error (logged with its trace id as "unexpected error")');
     else logger[level](typeof first === 'string' ? `yoga: ${first.slice(0, 500)}` : 'yoga');
   };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };

@@ -1,10 +1,30 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Kind, getOperationAST, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Completed } from './logging.js';
 
-const operationNamePattern = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-/** Operation names are chosen by callers: past this many distinct ones, new names count as "other". */
-const maxOperationLabels = 200;
+/** The schema fields an operation selects at its root (through fragments), aliases aside. */
+function rootFieldsOf(document: DocumentNode, operationName: string | null | undefined): Set<string> {
+  const fields = new Set<string>();
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return fields;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const visited = new Set<string>();
+  const collect = (selectionSet: SelectionSetNode) => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) fields.add(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet);
+      else if (!visited.has(selection.name.value)) {
+        visited.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) collect(fragment.selectionSet);
+      }
+    }
+  };
+  collect(operation.selectionSet);
+  return fields;
+}
 
 export interface Metrics {
   registry: Registry;
@@ -13,37 +33,34 @@ export interface Metrics {
 }
 
 /**
- * Prometheus metrics at /metrics, one registry per app. Labels carry operation names, outcomes and
- * status codes only: no clinic, app or key id, no argument (clinic ids in labels would also make
- * the series count grow with customers).
+ * Prometheus metrics at /metrics, one registry per app. Labels carry the root field, outcome and
+ * status only. Not the operation name: callers choose it, so any key could create series without
+ * bound (and a first-come allow-list would let early names crowd out the rest). The root field is
+ * the schema's (`patients`, `me`; `(several)` for more than one), so the series count is bounded by
+ * the schema and says which part of the API is slow or failing; the request log line has the
+ * operation name of each request. No clinic, app or key id, no argument value.
  */
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
     name: 'clinicgraph_requests_total',
-    help: 'HTTP requests, by GraphQL operation name, outcome and status.',
-    labelNames: ['operation', 'outcome', 'status'] as const,
+    help: 'HTTP requests, by root field of the GraphQL operation, outcome and status.',
+    labelNames: ['root_field', 'outcome', 'status'] as const,
     registers: [registry],
   });
   const duration = new Histogram({
     name: 'clinicgraph_request_duration_seconds',
-    help: 'Time from request to response, by GraphQL operation name and outcome.',
-    labelNames: ['operation', 'outcome'] as const,
+    help: 'Time from request to response, by root field of the GraphQL operation and outcome.',
+    labelNames: ['root_field', 'outcome'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const seen = new Set<string>();
-  const operationLabel = (completed: Completed): string => {
-    const name = completed.state.operationName;
-    if (name === undefined) return completed.state.caller ? '(not executed)' : '(none)';
-    if (name === null) return '(anonymous)';
-    if (!operationNamePattern.test(name)) return '(other)';
-    if (!seen.has(name)) {
-      if (seen.size >= maxOperationLabels) return '(other)';
-      seen.add(name);
-    }
-    return name;
+  const rootFields = new WeakMap<Request, string>();
+  const rootFieldLabel = (completed: Completed): string => {
+    const executed = rootFields.get(completed.request);
+    if (executed) return executed;
+    return completed.state.caller ? '(not executed)' : '(none)';
   };
 
   return {
@@ -51,11 +68,17 @@ export function createMetrics(): Metrics {
     observe(completed) {
       const path = new URL(completed.request.url, 'http://localhost').pathname;
       if (path === '/metrics' || path === '/health' || path === '/ready') return;
-      const operation = operationLabel(completed);
-      requests.inc({ operation, outcome: completed.outcome, status: String(completed.response.status) });
-      duration.observe({ operation, outcome: completed.outcome }, completed.durationMs / 1000);
+      const rootField = rootFieldLabel(completed);
+      requests.inc({ root_field: rootField, outcome: completed.outcome, status: String(completed.response.status) });
+      duration.observe({ root_field: rootField, outcome: completed.outcome }, completed.durationMs / 1000);
     },
     plugin: {
+      onExecute({ args }) {
+        // After validation: every name is a field of the schema's root type.
+        const fields = rootFieldsOf(args.document, args.operationName);
+        const request = (args.contextValue as { request?: Request }).request;
+        if (request && fields.size > 0) rootFields.set(request, fields.size === 1 ? [...fields][0]! : '(several)');
+      },
       onRequest({ request, url, endResponse, fetchAPI }) {
         if (request.method !== 'GET' || url.pathname !== '/metrics') return;
         return registry.metrics().then((text) => endResponse(new fetchAPI.Response(text, { headers: { 'content-type': registry.contentType } })));
