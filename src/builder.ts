@@ -158,3 +158,4 @@ export function fieldGuard(type: GuardedTypeName, description: string) {
 }
 
 builder.queryType({ description: 'The clinic graph, as the calling app may read it in the organization named by X-Organization-Id.' });
+builder.mutationType({ description: 'What an app may change: its own webhook subscriptions in the organization named by X-Organization-Id.' });

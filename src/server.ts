@@ -6,6 +6,7 @@ import { demoSecret } from './auth/keys.js';
 import { createApp } from './yoga.js';
 import { startAdminSocket } from './cli/admin-socket.js';
 import { closeGracefully } from './http/shutdown.js';
+import { startWebhookWorker } from './webhooks/worker.js';
 import { startTelemetry } from './telemetry.js';
 import { readHardeningConfig, readServerConfig } from './http/config.js';
 import { createLogger } from './http/logging.js';
@@ -36,6 +37,11 @@ const app = createApp({
     : undefined,
   hardening: { logger },
 });
+// Webhook delivery runs in the server unless WEBHOOK_WORKER=off (then `npm run worker` processes deliver, on PostgreSQL).
+if (process.env.WEBHOOK_WORKER === 'off' && target.kind === 'pglite') {
+  console.warn('WEBHOOK_WORKER=off on the embedded database: no webhook is delivered (a separate worker cannot open it).');
+}
+const webhookWorker = process.env.WEBHOOK_WORKER === 'off' ? null : await startWebhookWorker({ db });
 const adminSocket = target.kind === 'pglite' && target.dataDir ? await startAdminSocket(target.dataDir, db.prisma) : null;
 const server = createHttpServer(app.yoga, serverConfig);
 const { shutdownTimeoutMs } = serverConfig;
@@ -63,6 +69,7 @@ async function shutdown(signal: string) {
   adminSocket?.close();
   if (!(await closeGracefully(server, shutdownTimeoutMs))) logger.warn({ signal }, 'requests still running at the deadline were cut');
   try {
+    await webhookWorker?.stop();
     await app.close();
     await db.close();
     await releaseLock?.();

@@ -37,6 +37,8 @@ export function describeTarget(target: DatabaseTarget): string {
 export interface Database {
   readonly target: DatabaseTarget;
   readonly prisma: PrismaClient;
+  /** The embedded database itself, when it is one (the webhook queue runs on it directly). */
+  readonly pglite?: PGlite;
   /** Applies pending migrations; returns their names. */
   migrate(): Promise<string[]>;
   /**
@@ -364,6 +366,7 @@ export function wrapPGlite(pglite: PGlite, target: DatabaseTarget = { kind: 'pgl
   return {
     target,
     prisma,
+    pglite,
     reader: () => prisma,
     onStatement,
     migrate: async () => ((await hasPendingMigrations(prisma)) ? applyMigrations(factory) : []),

@@ -15,6 +15,7 @@ import './products.js';
 import './inventory.js';
 import './authorize.js';
 import './changes.js';
+import './webhooks.js';
 
 export const requiresScopesDirective = new GraphQLDirective({
   name: 'requiresScopes',

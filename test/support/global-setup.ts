@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { openDatabase, parseDatabaseUrl, wrapPGlite } from '../../src/db/database.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { newPGlite } from '../../src/db/pglite.js';
+import { prepareWebhookQueue } from '../../src/webhooks/worker.js';
 
 export type TestDatabaseSource =
   | { kind: 'pglite'; dumpPath: string }
@@ -34,6 +35,7 @@ export default async function setup(project: TestProject) {
     const db = await openDatabase({ kind: 'postgres', url: url.toString() });
     await db.migrate();
     await seedDemo(db.prisma, { production: false });
+    await prepareWebhookQueue(db);
     await db.close();
     project.provide('testDatabase', { kind: 'postgres', serverUrl: target.url, template });
     return async () => {
@@ -50,6 +52,7 @@ export default async function setup(project: TestProject) {
   const db = wrapPGlite(pglite);
   await db.migrate();
   await seedDemo(db.prisma, { production: false });
+  await prepareWebhookQueue(db);
   const dump = await pglite.dumpDataDir('none');
   await db.close();
   const dir = await mkdtemp(path.join(tmpdir(), 'clinicgraph-test-'));
