@@ -155,6 +155,8 @@ describe('webhook delivery', () => {
     const { id: subscriptionId } = await subscribe(endpoint.url, ['APPOINTMENT']);
     const appointmentId = await touchAppointment(server.db, clinicA);
     const [event] = await arrived(endpoint, appointmentId);
+    // Replay applies to settled deliveries: the receiver may answer before the delivery is marked.
+    await eventually(async () => ((await server.db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: event!.id } })).status === 'delivered' ? true : undefined));
     const replay = await server.gql(`mutation($input: ReplayWebhookDeliveriesInput!) { replayWebhookDeliveries(input: $input) { queued } }`, {
       input: { subscriptionId, deliveryIds: [event!.id] },
     });
