@@ -76,7 +76,7 @@ describe('the per-key view (X-Schema-View: scoped)', () => {
     }
     expect(names.filter((name) => /Patient|Appointment|Bill|Claim|Diagnos|LineItem|Provider|Facility|Inventory|Stock/.test(name))).toEqual([]);
     expect(names).toContain('Product');
-    expect(Object.keys(visible.getQueryType()!.getFields()).sort()).toEqual(['authorize', 'changes', 'changesCursor', 'node', 'nodes', 'product', 'products']);
+    expect(Object.keys(visible.getQueryType()!.getFields()).sort()).toEqual(['authorize', 'changes', 'changesCursor', 'node', 'nodes', 'product', 'products', 'webhookSubscription', 'webhookSubscriptions']);
     const text = printed(visible);
     expect(text).not.toContain('stockLevels');
     for (const entry of scopeTable) if (entry.id !== scopeOfType.Product) expect(text).not.toContain(entry.id);
