@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSecret } from '../src/auth/keys.js';
 import type { HardeningOptions } from '../src/http/hardening.js';
+import { memorySlidingWindow } from '../src/http/sliding-window.js';
 import { createApp, type App } from '../src/yoga.js';
 import { startTestServer, type TestServer } from './support/app.js';
 
@@ -59,7 +60,7 @@ describe('per installation, in memory', () => {
     expect(first.limit).toBe('5');
     expect(first.remaining).toBe('4');
     expect(Number(first.reset)).toBeGreaterThanOrEqual(before + 59);
-    expect(Number(first.reset)).toBeLessThanOrEqual(after + 60);
+    expect(Number(first.reset)).toBeLessThanOrEqual(after + 61);
     const second = await ask(app);
     expect(second.remaining).toBe('3');
     expect(second.reset).toBe(first.reset);
@@ -86,7 +87,8 @@ describe('per installation, in memory', () => {
     expect(refused.body.errors?.[0]?.extensions.code).toBe('RATE_LIMITED');
     expect(refused.body.errors?.[0]?.message).toMatch(/3 requests per 60 s for this app in this clinic\. Retry in \d+ s\./);
     expect(Number(refused.retryAfter)).toBeGreaterThan(50);
-    expect(Number(refused.retryAfter)).toBeLessThanOrEqual(60);
+    // The window counts in 1 s buckets, the oldest whole: a slot frees at most one bucket late.
+    expect(Number(refused.retryAfter)).toBeLessThanOrEqual(61);
     expect(refused.remaining).toBe('0');
     expect(refused.limit).toBe('3');
     // Authentication only: the operation itself never ran.
@@ -117,6 +119,77 @@ describe('per installation, in memory', () => {
     const otherClinic = await ask(app, { org: server.clinics[1]!.id });
     expect(otherClinic.status).toBe(200);
     expect(otherClinic.remaining).toBe('2');
+  });
+});
+
+/** The most admitted requests found in any span of `spanMs` (admission times sorted). */
+function busiestSpan(times: number[], spanMs: number): number {
+  let most = 0;
+  for (let start = 0, end = 0; end < times.length; end++) {
+    while (times[end]! - times[start]! >= spanMs) start++;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
+}
+
+describe('a sliding window: the ceiling holds in any window, not per fixed window', () => {
+  it('a burst across a window boundary does not pass twice the limit (fake clock)', async () => {
+    let now = 1_000_000;
+    const limiter = memorySlidingWindow({ points: 5, windowMs: 1000 }, () => now);
+    try {
+      // Quiet, then 5 requests at the end of one window and a burst right after its boundary.
+      now += 990;
+      for (let i = 0; i < 5; i++) expect((await limiter.consume('k')).retryAfterSeconds).toBeUndefined();
+      now += 20;
+      const burst = [];
+      for (let i = 0; i < 5; i++) burst.push(await limiter.consume('k'));
+      expect(burst.every((state) => state.retryAfterSeconds === 1 && state.remaining === 0)).toBe(true);
+      // A steady stream every 10 ms for 5 s: never more than 5 in any 1 s, yet the budget is used.
+      const admitted: number[] = [];
+      for (let i = 0; i < 500; i++) {
+        now += 10;
+        if (!(await limiter.consume('k')).retryAfterSeconds) admitted.push(now);
+      }
+      expect(busiestSpan(admitted, 1000)).toBe(5);
+      // The first slot frees at 2.0 s, then each about every 1.01 s: 4 rounds of 5 before 6 s.
+      expect(admitted.length).toBeGreaterThanOrEqual(20);
+      // Another key has its own budget.
+      expect((await limiter.consume('other')).remaining).toBe(4);
+    } finally {
+      limiter.close();
+    }
+  });
+
+  it('says when a slot frees: Retry-After and X-RateLimit-Reset follow the oldest counted request', async () => {
+    let now = 60_000 * 1000;
+    const limiter = memorySlidingWindow({ points: 2, windowMs: 60_000 }, () => now);
+    try {
+      const first = await limiter.consume('k');
+      expect(first).toEqual({ limit: 2, remaining: 1, resetAt: 60_000 + 61 });
+      now += 30_000;
+      expect(await limiter.consume('k')).toEqual({ limit: 2, remaining: 0, resetAt: 60_000 + 61 });
+      now += 10_000;
+      expect(await limiter.consume('k')).toEqual({ limit: 2, remaining: 0, resetAt: 60_000 + 61, retryAfterSeconds: 21 });
+      now += 21_000;
+      // The first request left the window: one slot, and the next to free is the second request's.
+      expect(await limiter.consume('k')).toEqual({ limit: 2, remaining: 0, resetAt: 60_000 + 30 + 61 });
+    } finally {
+      limiter.close();
+    }
+  });
+
+  it('over HTTP: requests sent without pause for 2.5 s pass at most the limit in any window', async () => {
+    const app = appWith({ rateLimit: { points: 3, durationSeconds: 1 } });
+    const admitted: number[] = [];
+    const started = performance.now();
+    while (performance.now() - started < 2500) {
+      const answer = await ask(app);
+      if (answer.status === 200) admitted.push(performance.now());
+      else expect(answer.status).toBe(429);
+    }
+    // Response times lag admission by a few ms: a span slightly under the window still must not see more.
+    expect(busiestSpan(admitted, 900)).toBeLessThanOrEqual(3);
+    expect(admitted.length).toBeGreaterThanOrEqual(6);
   });
 });
 
@@ -171,6 +244,19 @@ describe('shared through Redis (REDIS_URL)', () => {
     expect((await ask(two)).status).toBe(429);
     // A third instance started now sees the same spent budget.
     expect((await ask(appWith(options))).status).toBe(429);
+  });
+
+  it('holds the ceiling in any window across instances', async () => {
+    const options = { rateLimit: { points: 3, durationSeconds: 1, redisUrl, keyPrefix: `${keyPrefix}-window` } };
+    const instances = [appWith(options), appWith(options)];
+    const admitted: number[] = [];
+    const started = performance.now();
+    for (let i = 0; performance.now() - started < 2500; i++) {
+      const answer = await ask(instances[i % 2]!);
+      if (answer.status === 200) admitted.push(performance.now());
+    }
+    expect(busiestSpan(admitted, 900)).toBeLessThanOrEqual(3);
+    expect(admitted.length).toBeGreaterThanOrEqual(6);
   });
 
   it('keeps limiting per instance when Redis is unreachable', async () => {

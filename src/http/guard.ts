@@ -8,7 +8,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { HardeningConfig } from './config.js';
 import { databaseUnavailableError, isDatabaseUnavailable } from './errors.js';
 import { inputSizeError } from './limits.js';
-import { consume, rateLimitHeaders, type Limiters } from './rate-limit.js';
+import { rateLimitHeaders, type Limiters } from './rate-limit.js';
 import { stateOf, type RateLimitState } from './request-state.js';
 
 export interface RequestGuard {
@@ -81,7 +81,7 @@ export function createRequestGuard(options: {
     const state = stateOf(request);
     state.caller = caller;
     callers.set(request, caller);
-    state.rateLimit = await consume(limiters.installation, caller.installation.id, points);
+    state.rateLimit = await limiters.installation.consume(caller.installation.id);
     if (state.rateLimit.retryAfterSeconds) {
       return rateLimited(
         `Rate limit exceeded: ${points} requests per ${durationSeconds} s for this app in this clinic. Retry in ${state.rateLimit.retryAfterSeconds} s.`,

@@ -1,20 +1,20 @@
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from 'pino';
 import type { HardeningConfig } from './config.js';
 import type { RateLimitState } from './request-state.js';
+import { memorySlidingWindow, redisSlidingWindow, type SlidingWindowLimiter } from './sliding-window.js';
 
 /**
- * rate-limiter-flexible, fixed window per key: the window opens at a key's first request and lasts
- * RATE_LIMIT_DURATION seconds; its count is one atomic INCR (+PEXPIRE) in Redis when REDIS_URL is set,
- * so every instance draws on the same budget. A caller can burst up to 2× the limit across a window
- * boundary; a sliding window would cost a sorted set per key and several commands per request.
- * If Redis fails, each instance falls back to an in-memory limiter (insuranceLimiter) rather than
- * refusing or admitting everything.
+ * Two limits. Requests of an installation: a sliding window (src/http/sliding-window.ts), at most
+ * RATE_LIMIT_POINTS in any RATE_LIMIT_DURATION seconds. Failed authentications of a client address:
+ * rate-limiter-flexible's fixed window (a brute-force guard, where a boundary burst matters less).
+ * With REDIS_URL both count in Redis, so every instance draws on the same budget. If Redis fails,
+ * each instance falls back to counting in memory rather than refusing or admitting everything.
  */
 export interface Limiters {
   /** Requests of one installation (app × clinic). */
-  installation: RateLimiterAbstract;
+  installation: SlidingWindowLimiter;
   /** Failed authentications of one client address. */
   authFailures: RateLimiterAbstract;
   shared: boolean;
@@ -24,19 +24,20 @@ export interface Limiters {
 }
 
 export function createLimiters(config: HardeningConfig['rateLimit'], logger: Logger): Limiters {
-  const installationOptions = { points: config.points, duration: config.durationSeconds, keyPrefix: `${config.keyPrefix}:rl:installation` };
+  const windowOptions = { points: config.points, windowMs: config.durationSeconds * 1000 };
   const authOptions = {
     points: config.authFailurePoints,
     duration: config.authFailureDurationSeconds,
     keyPrefix: `${config.keyPrefix}:rl:auth-failure`,
   };
+  const inMemory = memorySlidingWindow(windowOptions);
   if (!config.redisUrl) {
     return {
-      installation: new RateLimiterMemory(installationOptions),
+      installation: inMemory,
       authFailures: new RateLimiterMemory(authOptions),
       shared: false,
       ready: Promise.resolve(),
-      close: async () => {},
+      close: async () => inMemory.close(),
     };
   }
   // No offline queue: while Redis is away, commands fail at once and the in-memory insurance limiter answers.
@@ -61,39 +62,20 @@ export function createLimiters(config: HardeningConfig['rateLimit'], logger: Log
     redis.once('ready', settle);
     redis.once('error', settle);
   });
+  const shared = redisSlidingWindow(redis, { ...windowOptions, keyPrefix: `${config.keyPrefix}:rl:window:installation` });
   return {
-    installation: new RateLimiterRedis({
-      ...installationOptions,
-      storeClient: redis,
-      insuranceLimiter: new RateLimiterMemory(installationOptions),
-    }),
+    installation: {
+      // Redis unreachable (the error listener above says so once): this instance counts alone until it returns.
+      consume: (key) => shared.consume(key).catch(() => inMemory.consume(key)),
+    },
     authFailures: new RateLimiterRedis({ ...authOptions, storeClient: redis, insuranceLimiter: new RateLimiterMemory(authOptions) }),
     shared: true,
     ready,
     close: async () => {
+      inMemory.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };
-}
-
-export function rateLimitState(limit: number, result: RateLimiterRes, refused: boolean): RateLimitState {
-  const msBeforeNext = Math.max(0, result.msBeforeNext);
-  return {
-    limit,
-    remaining: Math.max(0, result.remainingPoints),
-    resetAt: Math.ceil((Date.now() + msBeforeNext) / 1000),
-    ...(refused ? { retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)) } : {}),
-  };
-}
-
-/** Consumes one point; resolves with the state either way (a store failure without insurance rethrows). */
-export async function consume(limiter: RateLimiterAbstract, key: string, limit: number): Promise<RateLimitState> {
-  try {
-    return rateLimitState(limit, await limiter.consume(key), false);
-  } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) return rateLimitState(limit, rejection, true);
-    throw rejection;
-  }
 }
 
 export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
