@@ -277,7 +277,7 @@ describe('filters and paging, against the demo data', () => {
       ['{ appointments(dateFrom: "2026-03-02", dateTo: "2026-03-01") { totalCount } }', 'after "dateTo"'],
       ['{ appointments(facilityId: "pat_00000000000000000000") { totalCount } }', 'Facility id (fac_…)'],
       [`{ providers(search: "${'x'.repeat(101)}") { totalCount } }`, 'at most 100 characters'],
-      ['{ appointments(first: 2, after: "eyJvIjoibmFtZSsiLCJpZCI6InBhdF8xIn0") { totalCount } }', 'another order'],
+      ['{ appointments(first: 2, after: "eyJvIjoibmFtZSsiLCJpZCI6InBhdF8xIn0") { totalCount } }', 'another list'],
     ];
     for (const [query, fragment] of cases) {
       const response = await server.gql(query);

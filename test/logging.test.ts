@@ -137,7 +137,7 @@ describe('structured logs of a full request cycle', () => {
 
   it('logs an unexpected error with the trace id its response carries, and its cause', () => {
     const failures = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'unexpected error');
-    expect(brokenTraceId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(brokenTraceId).toMatch(/^[0-9a-f]{32}$/);
     const failure = failures.find((entry) => entry.traceId === brokenTraceId);
     expect(failure, JSON.stringify(failures)).toBeTruthy();
     expect(failure.level).toBe(50);

@@ -18,7 +18,7 @@ function jsonLines(text: string): Record<string, unknown>[] {
 
 // Development's banner (stderr) is read by the browser tests, which start the server in development.
 describe('NODE_ENV=production', () => {
-  const server = new ServerProcess({ NODE_ENV: 'production' });
+  const server = new ServerProcess({ NODE_ENV: 'production', WEBHOOK_SECRET_KEY: 'a'.repeat(64) });
   let exitCode: number | null = null;
 
   beforeAll(async () => {

@@ -21,7 +21,7 @@ const unreachablePrismaCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P20
 const unreachableSocketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
 /** PostgreSQL: connection exceptions (class 08), shutting down or starting (57P01-57P03), too many connections. */
 const unreachableSqlStates = /^(08...|57P0[123]|53300)$/;
-const unreachableMessages = /Connection terminated|timeout exceeded when trying to connect|Can't reach database server|Server has closed the connection|PGlite is closed/i;
+const unreachableMessages = /Connection terminated|timeout exceeded when trying to connect|Can't reach database server|Server has closed the connection|PGlite is closed|not queryable|terminating connection|Client was closed/i;
 
 /** True when a failure means "the database is not answering", as opposed to a bad query. */
 export function isDatabaseUnavailable(error: unknown): boolean {

@@ -42,8 +42,9 @@ export function createRequestGuard(options: {
   config: HardeningConfig;
   limiters: Limiters;
   logger: Logger;
+  traceIdOf: (request: Request) => string;
 }): RequestGuard {
-  const { prisma, config, limiters, logger } = options;
+  const { prisma, config, limiters, logger, traceIdOf } = options;
   const callers = new WeakMap<Request, Caller>();
   const { points, durationSeconds, authFailurePoints, authFailureDurationSeconds } = config.rateLimit;
 
@@ -74,7 +75,7 @@ export function createRequestGuard(options: {
         return error;
       }
       if (isDatabaseUnavailable(error)) return databaseUnavailableError();
-      logger.error({ err: error }, 'authentication failed unexpectedly');
+      logger.error({ traceId: traceIdOf(request), err: error }, 'unexpected error');
       return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 500 } } });
     }
 

@@ -51,7 +51,7 @@ export function createHardening(options: {
   const metrics = createMetrics();
   const logging = useRequestLogging({ logger, traceIdOf, onCompleted: (completed) => metrics.observe(completed) });
   const readiness = createReadiness(db, config.readyTimeoutMs);
-  const guard = createRequestGuard({ prisma: db.prisma, config, limiters, logger });
+  const guard = createRequestGuard({ prisma: db.prisma, config, limiters, logger, traceIdOf });
   const operationLimits = createOperationLimits(config);
   const cost: Plugin = {
     onResultProcess({ request, result, setResult }) {
