@@ -320,6 +320,7 @@ export async function openDatabase(target: DatabaseTarget, options: PostgresOpti
       directs.set(client, { clinicRows: directRead(pools[i]!, listeners, clinicRowTypes), query: directRead(pools[i]!, listeners, prismaLikeTypes) }),
     );
     let next = 0;
+    let closing: Promise<void> | undefined;
     return {
       target,
       prisma,
@@ -327,10 +328,12 @@ export async function openDatabase(target: DatabaseTarget, options: PostgresOpti
       onStatement,
       migrate: async () => ((await hasPendingMigrations(prisma)) ? migratePostgres(target.url) : []),
       ping: async () => void (await prisma.$queryRaw`SELECT 1`),
-      close: async () => {
-        await Promise.all([prisma, ...replicas].map((client) => client.$disconnect()));
-        await Promise.all(pools.map((pool) => pool.end()));
-      },
+      // Closing twice (a shutdown racing a test's cleanup) must not fail: pg refuses a second pool.end().
+      close: () =>
+        (closing ??= (async () => {
+          await Promise.all([prisma, ...replicas].map((client) => client.$disconnect()));
+          await Promise.all(pools.map((pool) => pool.end()));
+        })()),
     };
   }
   if (target.dataDir) await mkdir(target.dataDir, { recursive: true });

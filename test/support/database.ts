@@ -22,15 +22,17 @@ export async function openTestDatabase(): Promise<Database> {
   const url = new URL(source.serverUrl);
   url.pathname = `/${name}`;
   const db = await openDatabase({ kind: 'postgres', url: url.toString() });
+  let closing: Promise<void> | undefined;
   return {
     ...db,
-    close: async () => {
-      await db.close();
-      const cleanup = new pg.Client({ connectionString: source.serverUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        await db.close();
+        const cleanup = new pg.Client({ connectionString: source.serverUrl });
+        await cleanup.connect();
+        await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await cleanup.end();
+      })()),
   };
 }
 
