@@ -11,9 +11,11 @@
  * BENCH_DURATION seconds per measurement (8), BENCH_WARMUP seconds (2), BENCH_QUERIES (Q0,Q1,Q2,Q3),
  * BENCH_PEERS (a,b,c,d), BENCH_CONCURRENCY (1,10), BENCH_NODE_FLAGS (V8 flags of every peer, default
  * --max-semi-space-size=64), BENCH_CPU_PROF=<dir> (V8 CPU profiles of peers a and b; summarize them with
- * `npx tsx bench/profile.ts <file>`). Results: bench/results/<time>.md (and .raw.json, not committed).
+ * `npx tsx bench/profile.ts <file>`), BENCH_BASELINE=<checkout> (adds peer z: clinicgraph as another
+ * checkout of this repository builds it, with its own node_modules, so a change is priced against the
+ * version before it in the same run). Results: bench/results/<time>.md (and .raw.json, not committed).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -30,7 +32,7 @@ const durationSeconds = Number(process.env.BENCH_DURATION ?? 8);
 const warmupSeconds = Number(process.env.BENCH_WARMUP ?? 2);
 const concurrencies = (process.env.BENCH_CONCURRENCY ?? '1,10').split(',').map(Number);
 const onlyQueries = new Set((process.env.BENCH_QUERIES ?? 'Q0,Q1,Q2,Q3').split(','));
-const onlyPeers = new Set((process.env.BENCH_PEERS ?? 'a,b,c,d').split(','));
+const onlyPeers = new Set((process.env.BENCH_PEERS ?? 'a,b,c,d,z').split(','));
 const cpuProfileDir = process.env.BENCH_CPU_PROF;
 /**
  * V8 flags for every peer. A larger young generation lets a request's short-lived objects die there
@@ -38,11 +40,13 @@ const cpuProfileDir = process.env.BENCH_CPU_PROF;
  */
 const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
 
-type PeerId = 'a' | 'b' | 'c' | 'd';
+type PeerId = 'a' | 'b' | 'c' | 'd' | 'z';
 interface PeerSpec {
   id: PeerId;
   name: string;
+  /** Relative to bench/, or absolute (the baseline's). */
   script: string;
+  cwd?: string;
   env?: Record<string, string>;
   protocol: 'graphql' | 'rest';
 }
@@ -54,6 +58,12 @@ const peerSpecs: PeerSpec[] = [
   { id: 'd', name: 'limit: 1 statement', script: 'peers/limit.ts', protocol: 'rest' },
 ];
 
+const baseline = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : undefined;
+if (baseline) {
+  const revision = execFileSync('git', ['-C', baseline, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  peerSpecs.push({ id: 'z', name: `clinicgraph at ${revision}`, script: path.join(baseline, 'bench/peers/clinicgraph.ts'), cwd: baseline, protocol: 'graphql' });
+}
+
 interface Peer extends PeerSpec {
   child: ChildProcess;
   port: number;
@@ -62,7 +72,8 @@ interface Peer extends PeerSpec {
 
 async function startPeer(spec: PeerSpec, port: number, url: string): Promise<Peer> {
   const profile = cpuProfileDir && spec.protocol === 'graphql' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(cpuProfileDir, `peer-${spec.id}`)}`] : [];
-  const child = fork(path.join(here, spec.script), [], {
+  const child = fork(path.resolve(here, spec.script), [], {
+    cwd: spec.cwd,
     execArgv: ['--import', 'tsx', ...nodeFlags, ...profile],
     env: { ...process.env, ...spec.env, BENCH_PORT: String(port), BENCH_DATABASE_URL: url, NODE_ENV: 'production' },
     // clinicgraph logs a JSON line per request, as in production; here they go to /dev/null.
@@ -285,6 +296,13 @@ function report(measurements: Measurement[], queries: BenchQuery[], peers: PeerS
       return a && b ? [`${query.id}/c${c} ${(((a.cpuMsPerRequest - b.cpuMsPerRequest) / a.cpuMsPerRequest) * 100).toFixed(1)}%`] : [];
     }),
   );
+  const againstBaseline = queries.flatMap((query) =>
+    concurrencies.flatMap((c) => {
+      const [a, z] = [find(query.id, c, 'a'), find(query.id, c, 'z')];
+      return a && z ? [`${query.id}/c${c} ${(((a.cpuMsPerRequest - z.cpuMsPerRequest) / z.cpuMsPerRequest) * 100).toFixed(1)}%`] : [];
+    }),
+  );
+  if (againstBaseline.length) targets.push(`CPU per request, a against the baseline z (positive: a costs more): ${againstBaseline.join(', ')}.`);
   if (scopeCosts.length) targets.push(`Scope checks, CPU per request a vs b (target ≤ 5%): ${scopeCosts.join(', ')} (negative: within noise).`);
   const statements = queries.flatMap((query) => {
     const a = find(query.id, concurrencies[0]!, 'a');
