@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminSocket } from '../src/cli/admin-socket.js';
-import { main } from '../src/cli/main.js';
 import { lockDataDirectory } from '../src/db/lock.js';
 import { hashToken } from '../src/accounts/tokens.js';
 import { openTestDatabaseOnDisk, type DiskDatabase } from './support/database.js';
+import { runCli } from './support/cli.js';
 
 /** Registration and accounts as an operator does them: through the CLI, reaching the database as it does beside a running server. */
 let disk: DiskDatabase;
@@ -30,18 +30,7 @@ afterAll(async () => {
   await disk.db.close();
 });
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(parts.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void err.push(parts.join(' ')));
-  try {
-    return { code: await main(['node', 'clinicgraph', ...args]), stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const cli = runCli;
 
 describe('the CLI registers OAuth clients and clinic admins', () => {
   it('prints a client secret once and stores only its hash; refuses redirect URIs that cannot be matched safely', async () => {

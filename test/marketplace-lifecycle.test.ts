@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminSocket } from '../src/cli/admin-socket.js';
-import { main } from '../src/cli/main.js';
 import { lockDataDirectory } from '../src/db/lock.js';
 import { assignableScopes, scopeOfType } from '../src/scopes.js';
 import { createApp, type App } from '../src/yoga.js';
 import { openTestDatabaseOnDisk, type DiskDatabase } from './support/database.js';
+import { runCli } from './support/cli.js';
 
 const run = promisify(execFile);
 
@@ -39,19 +39,7 @@ afterAll(async () => {
   await disk.db.close();
 });
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(parts.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void err.push(parts.join(' ')));
-  try {
-    const code = await main(['node', 'clinicgraph', ...args]);
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const cli = runCli;
 
 async function cliJson<T = Record<string, any>>(...args: string[]): Promise<T> {
   const result = await cli('--json', ...args);

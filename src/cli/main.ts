@@ -9,30 +9,53 @@ import { callAdminSocket } from './admin-socket.js';
 import { printResult } from './print.js';
 import { addSyncCommands } from './sync-commands.js';
 
+/** Operations against one database, for as long as a command needs it (simulate runs many). */
+export interface OperationRunner {
+  run<Name extends OperationName>(name: Name, input: OperationInput<Name>): Promise<unknown>;
+  close(): Promise<void>;
+}
+
 /**
- * Runs an operation against DATABASE_URL. On the embedded default, while a server holds the data
- * directory, the operation goes through that server instead of opening the files a second time.
+ * Opens DATABASE_URL for operations. On the embedded default, while a server holds the data
+ * directory, operations go through that server instead of opening the files a second time.
  */
-async function execute<Name extends OperationName>(name: Name, input: OperationInput<Name>): Promise<unknown> {
+async function openOperations(): Promise<OperationRunner> {
   const target = parseDatabaseUrl();
   const dataDir = target.kind === 'pglite' ? target.dataDir : null;
-  if (dataDir && (await isDataDirectoryLocked(dataDir))) return callAdminSocket(dataDir, name, input);
+  const throughServer = (dir: string): OperationRunner => ({ run: (name, input) => callAdminSocket(dir, name, input), close: async () => undefined });
+  if (dataDir && (await isDataDirectoryLocked(dataDir))) return throughServer(dataDir);
   let release: (() => Promise<void>) | null = null;
   if (dataDir) {
     try {
       release = await lockDataDirectory(dataDir);
     } catch (error) {
-      if (error instanceof DataDirectoryBusyError) return callAdminSocket(dataDir, name, input);
+      if (error instanceof DataDirectoryBusyError) return throughServer(dataDir);
       throw error;
     }
   }
   const db = await openDatabase(target, { poolSize: 1 });
   try {
     await db.migrate();
-    return await runOperation(db.prisma, name, input);
-  } finally {
+  } catch (error) {
     await db.close();
     await release?.();
+    throw error;
+  }
+  return {
+    run: (name, input) => runOperation(db.prisma, name, input),
+    close: async () => {
+      await db.close();
+      await release?.();
+    },
+  };
+}
+
+async function execute<Name extends OperationName>(name: Name, input: OperationInput<Name>): Promise<unknown> {
+  const operations = await openOperations();
+  try {
+    return await operations.run(name, input);
+  } finally {
+    await operations.close();
   }
 }
 
@@ -261,7 +284,7 @@ export function buildProgram(): Command {
     .option('--days <n>', 'the window, in days up to today (default 30)', (value) => Number(value))
     .action(run('report.scopes', (options: { org: string; days?: number }) => ({ organizationId: options.org, days: options.days })));
 
-  addSyncCommands(program, { execute, json: () => Boolean(program.opts().json) });
+  addSyncCommands(program, { execute, open: openOperations, json: () => Boolean(program.opts().json) });
   return program;
 }
 

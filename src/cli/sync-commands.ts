@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
 import type { OperationInput, OperationName } from '../marketplace/operations.js';
+import type { OperationRunner } from './main.js';
+import { addSimulateCommand } from './simulate-command.js';
 
 export interface SyncCommandContext {
   execute<Name extends OperationName>(name: Name, input: OperationInput<Name>): Promise<unknown>;
+  /** The database held open across operations (simulate's batches). */
+  open(): Promise<OperationRunner>;
   json(): boolean;
 }
 
@@ -43,4 +47,6 @@ export function addSyncCommands(program: Command, context: SyncCommandContext): 
   webhooks.command('replay').description('Send deliveries again, with the same event ids.').argument('<id>', 'whk_…')
     .option('--delivery <ids>', 'comma-separated event ids (evt_…)', (value) => value.split(',')).option('--since <when>', 'an instant or an age (24h, 7d)')
     .action(show('webhooks.replay', (id: string, options: { delivery?: string[]; since?: string }) => ({ id, deliveryIds: options.delivery, since: options.since })));
+
+  addSimulateCommand(program, context);
 }

@@ -125,7 +125,7 @@ function productCountFor(patients: number): number {
 // ─── Random source ──────────────────────────────────────────────────────────
 
 /** A seeded Faker instance of our own, so other code using the global faker cannot shift our sequence. */
-class Random {
+export class Random {
   readonly faker: Faker;
 
   constructor(seed: number) {
@@ -254,7 +254,7 @@ function shortDate(day: DayNumber): string {
 }
 
 /** Local wall-clock arithmetic in one IANA zone, with the UTC offset cached per local day. */
-class ZoneClock {
+export class ZoneClock {
   private readonly format: Intl.DateTimeFormat;
   private readonly offsetByDay = new Map<DayNumber, number>();
 
@@ -312,7 +312,7 @@ class ZoneClock {
 // ─── Money ──────────────────────────────────────────────────────────────────
 
 /** Integer cents to the decimal string Prisma's Decimal columns take ("150.00"). */
-function money(cents: number): string {
+export function money(cents: number): string {
   const whole = Math.trunc(cents / 100);
   const fraction = Math.abs(cents % 100);
   return `${cents < 0 && whole === 0 ? '-' : ''}${whole}.${String(fraction).padStart(2, '0')}`;
@@ -466,7 +466,7 @@ interface PricedLine {
   totalCents: number;
 }
 
-function practiceFor(clinicName: string): Practice {
+export function practiceFor(clinicName: string): Practice {
   return /derm|skin|mohs|cosmetic/i.test(clinicName) ? 'dermatology' : 'primary_care';
 }
 
@@ -1494,7 +1494,7 @@ class ClinicGenerator {
 }
 
 const mbiLetters = [...'ACDEFGHJKMNPQRTUVWXY'];
-const areaCodes = ['212', '215', '303', '305', '312', '404', '415', '503', '512', '602', '612', '617', '704', '713', '801', '808', '907', '208', '317', '313', '206', '619', '720', '646'];
+export const areaCodes = ['212', '215', '303', '305', '312', '404', '415', '503', '512', '602', '612', '617', '704', '713', '801', '808', '907', '208', '317', '313', '206', '619', '720', '646'];
 
 // ─── Catalog expansion ──────────────────────────────────────────────────────
 

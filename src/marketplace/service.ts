@@ -51,7 +51,7 @@ async function appBySlug(prisma: PrismaClient, slug: string) {
   return app;
 }
 
-async function organizationById(prisma: PrismaClient, id: string) {
+export async function organizationById(prisma: PrismaClient, id: string) {
   const organization = await prisma.organization.findUnique({ where: { id } });
   if (!organization) throw new MarketplaceError(`No organization ${id}. See: orgs list.`, 'not_found');
   return organization;

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { changeTypes, purgeChanges, retentionDaysFromEnv } from '../changes/log.js';
+import { simulateBatch, type SimulateBatchInput } from '../demo/simulate.js';
 import { MarketplaceError, parseDuration } from '../marketplace/service.js';
 import {
   createSubscription,
@@ -64,4 +65,5 @@ export const syncOperations = {
     ),
   'webhooks.deliveries': (prisma: PrismaClient, input: { id: string; limit?: number }) =>
     asCli(() => listDeliveries(prisma, input.id, { limit: Math.min(input.limit ?? 20, 100) })),
+  'simulate.batch': (prisma: PrismaClient, input: SimulateBatchInput) => simulateBatch(prisma, input),
 } as const;

@@ -37,8 +37,9 @@ export interface TestServer {
 
 let appCounter = 0;
 
-export async function startTestServer(options: { hardening?: HardeningOptions } = {}): Promise<TestServer> {
-  const db = await openTestDatabase();
+/** `db`: serve this database (closed with the server) instead of a fresh in-memory copy. */
+export async function startTestServer(options: { hardening?: HardeningOptions; db?: Database } = {}): Promise<TestServer> {
+  const db = options.db ?? (await openTestDatabase());
   const app = createApp({ db, hardening: options.hardening });
   const clinics = await db.prisma.organization.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } });
   const firstClinic = clinics[0]!.id;
