@@ -68,6 +68,20 @@ describe('change capture', () => {
     for (const table of [...tables, 'LineItemDiagnosis']) expect(byTable[table], table).toBe(3);
   });
 
+  it('refuses TRUNCATE of every captured table, cascaded or not, and keeps the rows and the log as they were', async () => {
+    const before = await server.db.prisma.changeLog.count();
+    const patients = await server.db.prisma.patient.count();
+    for (const table of [...tables, 'LineItemDiagnosis']) {
+      await expect(server.db.prisma.$executeRawUnsafe(`TRUNCATE "${table}" CASCADE`), table).rejects.toThrow(
+        `TRUNCATE of "${table}" is refused: it would delete every clinic's rows without a change-log entry`,
+      );
+    }
+    // Reached through a cascade from a table that is not captured itself.
+    await expect(server.db.prisma.$executeRawUnsafe('TRUNCATE "Organization" CASCADE')).rejects.toThrow(/TRUNCATE of "\w+" is refused/);
+    expect(await server.db.prisma.patient.count()).toBe(patients);
+    expect(await server.db.prisma.changeLog.count()).toBe(before);
+  });
+
   it('shows a write in the feed with its operation, in position order; a delete is a tombstone', async () => {
     const after = await cursorNow();
     const kept = await newPatient(clinicA, 'Ada');
