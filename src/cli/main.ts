@@ -1,4 +1,5 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { openDatabase, parseDatabaseUrl } from '../db/database.js';
 import { DataDirectoryBusyError, isDataDirectoryLocked, lockDataDirectory } from '../db/lock.js';
@@ -7,6 +8,7 @@ import { runOperation, type OperationInput, type OperationName } from '../market
 import { assignableScopes } from '../scopes.js';
 import { callAdminSocket } from './admin-socket.js';
 import { printResult } from './print.js';
+import { projectRoot } from '../project-root.js';
 import { addSyncCommands } from './sync-commands.js';
 
 /** Operations against one database, for as long as a command needs it (simulate runs many). */
@@ -67,7 +69,7 @@ function requiredOrganization(org: string | undefined): string {
 const scopeList = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
 const scopesHelp = `comma-separated, from: ${assignableScopes.join(', ')}`;
 
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+const { version } = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string };
 
 /** Under --json, errors (usage errors too) are one JSON object on stderr. Known before parsing, which may fail. */
 const wantsJson = (argv: readonly string[]) => argv.slice(2).includes('--json');

@@ -8,7 +8,9 @@ import {
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
 import { newPGlite, pgliteAdapterFactory } from './pglite.js';
 
-export const projectRoot = path.resolve(import.meta.dirname, '../..');
+import { projectRoot } from '../project-root.js';
+
+export { projectRoot };
 export const schemaPath = path.join(projectRoot, 'prisma/schema.prisma');
 export const migrationsDir = path.join(projectRoot, 'prisma/migrations');
 

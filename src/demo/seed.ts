@@ -8,7 +8,7 @@ import { readAccountsConfig } from '../accounts/config.js';
 import { hashPassword } from '../accounts/passwords.js';
 import { hashToken } from '../accounts/tokens.js';
 import { allScopes } from '../scopes.js';
-import { defaultNow, defaultSeed, demoClinics, generateClinics, seededIds } from './generate.js';
+import type { seededIds } from './generate.js';
 
 export const demoAppSlug = 'clinicgraph-demo';
 
@@ -45,6 +45,8 @@ export interface SeedDemoResult {
 /** Seeds an empty database; a database that has any organization is left alone. */
 export async function seedDemo(prisma: PrismaClient, { production, logger }: SeedDemoOptions): Promise<SeedDemoResult> {
   if ((await prisma.organization.count()) > 0) return existingDemo(prisma);
+  // The generator (and faker's locale data) only when there is something to generate: not on every start.
+  const { defaultNow, defaultSeed, demoClinics, generateClinics, seededIds } = await import('./generate.js');
 
   const started = performance.now();
   const clinics = await generateClinics(prisma, { seed: defaultSeed, now: defaultNow, clinics: [...demoClinics] });

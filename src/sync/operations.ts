@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { changeTypes, purgeChanges, retentionDaysFromEnv } from '../changes/log.js';
-import { simulateBatch, type SimulateBatchInput } from '../demo/simulate.js';
+import type { SimulateBatchInput } from '../demo/simulate.js';
 import { MarketplaceError, parseDuration } from '../marketplace/service.js';
 import {
   createSubscription,
@@ -65,5 +65,6 @@ export const syncOperations = {
     ),
   'webhooks.deliveries': (prisma: PrismaClient, input: { id: string; limit?: number }) =>
     asCli(() => listDeliveries(prisma, input.id, { limit: Math.min(input.limit ?? 20, 100) })),
-  'simulate.batch': (prisma: PrismaClient, input: SimulateBatchInput) => simulateBatch(prisma, input),
+  // The generator (and faker's locale data) loads when a simulation asks for it, not with every server.
+  'simulate.batch': async (prisma: PrismaClient, input: SimulateBatchInput) => (await import('../demo/simulate.js')).simulateBatch(prisma, input),
 } as const;

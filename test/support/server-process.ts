@@ -83,11 +83,11 @@ export class ServerProcess {
     }
   }
 
-  /** Starts the server (through tsx's loader) and resolves with its origin once it logs that it is listening. */
+  /** Starts the server as `npm start` does (the bundle of src/) and resolves with its origin once it logs that it is listening. */
   private listen(port: number): Promise<string> {
     return new Promise((resolve, reject) => {
       // The server itself is the child (no npx or tsx wrapper process): stopping waits for it, not for a wrapper.
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      const child = spawn(process.execPath, ['scripts/start.mjs'], {
         cwd: projectRoot,
         env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', ...this.env, PORT: String(port), DATABASE_URL: this.databaseUrl },
         // Its own process group, so anything it starts stops with it.
