@@ -13,17 +13,19 @@ export default [
     rules: {
       ...graphqlPlugin.configs['flat/schema-recommended'].rules,
       ...graphqlPlugin.configs['flat/schema-relay'].rules,
-      // A connection's `nodes` list (beside `edges`) and a row's short child lists are lists of nodes, not of edges.
-      '@graphql-eslint/relay-edge-types': ['error', { listTypeCanWrapOnlyEdgeType: false, shouldImplementNode: true, withEdgeSuffix: true }],
+      // A connection's `nodes` list (beside `edges`) and a row's short child lists are lists of nodes, not of
+      // edges; and the change feed's entries are events (positioned by their log position), not refetchable Nodes.
+      '@graphql-eslint/relay-edge-types': ['error', { listTypeCanWrapOnlyEdgeType: false, shouldImplementNode: false, withEdgeSuffix: true }],
       // Field names follow the clinic platform's documented REST fields (billNumber, claimStatus, claimAmount…).
       '@graphql-eslint/no-typename-prefix': 'off',
-      // Entities carry an id; connections, edges and the answers of `me` and `authorize` are values without one.
+      // Entities carry an id; connections, edges, mutation payloads, the answers of `me` and `authorize`, and
+      // change-feed entries (identified by their log `position`) are values without one.
       '@graphql-eslint/strict-id-in-types': [
         'error',
         {
           exceptions: {
-            suffixes: ['Connection', 'Edge', 'Error', 'Requirement', 'Status', 'Location', 'Limit'],
-            types: ['PageInfo', 'Authorization', 'Me', 'MeApp', 'MeOrganization', 'Query', 'Mutation'],
+            suffixes: ['Connection', 'Edge', 'Payload', 'Error', 'Requirement', 'Status', 'Location', 'Limit'],
+            types: ['PageInfo', 'Authorization', 'Change', 'Me', 'MeApp', 'MeOrganization', 'Query', 'Mutation'],
           },
         },
       ],

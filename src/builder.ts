@@ -109,11 +109,13 @@ export const builder = new SchemaBuilder<{
       resolveType: (row) => typeOfId(String((row as { id?: unknown } | null)?.id)) ?? undefined,
     },
     nodeQueryOptions: {
+      args: { id: { description: 'A global id of any type (`pat_…`, `apt_…`); an id that is not a clinicgraph id is BAD_USER_INPUT.' } },
       description: 'Any entity by its id. Null when it does not exist in this organization; an error naming the scope when the key cannot read its type.',
       extensions: { [guardedNodeExtension]: true },
       resolve: (_root, { id }, context) => loadNode(context, id.id),
     },
     nodesQueryOptions: {
+      args: { ids: { description: `Global ids of any types, at most ${maxIdsPerList}; answered in the same order.` } },
       description: `Entities by id (at most ${maxIdsPerList}), in the order asked. Null for each id that does not exist in this organization; an error for each id whose type the key cannot read, the others still answer.`,
       extensions: { [guardedNodeExtension]: true },
       resolve: (_root, { ids }, context) => {

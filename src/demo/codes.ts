@@ -12,7 +12,7 @@
  *   product and package segments are illustrative and may not name that exact package.
  *   GS1 company prefixes of non-drug products are illustrative too.
  */
-import type { ProductType } from '../generated/prisma/client.js';
+import type { ProcedureCodeType, ProductType } from '../generated/prisma/client.js';
 
 /** Which kind of clinic a code or product belongs to; the generator picks codes that fit the clinic. */
 export type Practice = 'dermatology' | 'primary_care';
@@ -109,8 +109,6 @@ export type Icd10Code = (typeof icd10Codes)[number]['code'];
 export const icd10ByCode: ReadonlyMap<string, DiagnosisCode> = new Map(icd10Codes.map((entry) => [entry.code, entry]));
 
 // ─── Procedures (CPT, HCPCS Level II) ───────────────────────────────────────
-
-export type ProcedureCodeType = 'CPT' | 'HCPCS';
 
 export interface ProcedureCode {
   readonly code: string;

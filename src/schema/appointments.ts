@@ -1,4 +1,5 @@
 import { AppointmentStatus } from '../generated/prisma/enums.js';
+import { byIdArgument, idFilterArgument } from './id-arguments.js';
 import { builder, fieldGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
@@ -9,7 +10,17 @@ import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
 import { ProviderRef } from './providers.js';
 
-export const AppointmentStatusEnum = enumOf('AppointmentStatus', AppointmentStatus, 'Where an appointment stands.');
+export const AppointmentStatusEnum = enumOf('AppointmentStatus', AppointmentStatus, {
+  description: 'Where an appointment stands, from booking to the end of the visit.',
+  values: {
+    scheduled: 'Booked; the patient has not confirmed yet.',
+    confirmed: 'Booked and confirmed by the patient.',
+    checked_in: 'The patient has arrived and is checked in.',
+    completed: 'The visit took place.',
+    cancelled: 'Called off before it took place (by the patient or the clinic).',
+    no_show: 'The patient did not come and did not cancel.',
+  },
+});
 
 const appointmentOrder = listOrder(
   'Appointment',
@@ -27,12 +38,10 @@ const AppointmentConnection = connectionType(AppointmentRef, 'Appointment');
 resourceNode('Appointment', AppointmentRef, {
   description: 'A scheduled visit of a patient with a provider at a facility.',
   fields: (t) => ({
-    scheduledStartDate: t.expose('scheduledStartDate', { type: 'DateTime' }),
-    scheduledEndDate: t.expose('scheduledEndDate', { type: 'DateTime' }),
-    status: t.expose('status', { type: AppointmentStatusEnum }),
-    isNewPatient: t.exposeBoolean('isNewPatient'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    scheduledStartDate: t.expose('scheduledStartDate', { type: 'DateTime', description: 'When the visit is booked to start (UTC; the facility has its `timezone`).' }),
+    scheduledEndDate: t.expose('scheduledEndDate', { type: 'DateTime', description: 'When the visit is booked to end (UTC); after the start.' }),
+    status: t.expose('status', { type: AppointmentStatusEnum, description: 'Where the appointment stands.' }),
+    isNewPatient: t.exposeBoolean('isNewPatient', { description: "The patient's first visit with the clinic (no earlier visit they attended)." }),
     patient: t.field(referenceTo('Patient', PatientRef, (appointment: Rows['Appointment']) => appointment.patientId, 'The patient.')),
     provider: t.field(referenceTo('Provider', ProviderRef, (appointment: Rows['Appointment']) => appointment.providerId, 'The provider.')),
     facility: t.field(referenceTo('Facility', FacilityRef, (appointment: Rows['Appointment']) => appointment.facilityId, 'The facility.')),
@@ -73,9 +82,9 @@ builder.queryFields((t) => ({
       dateFrom: t.arg({ type: 'Date', description: 'Starting on or after this day (UTC).' }),
       dateTo: t.arg({ type: 'Date', description: 'Starting on or before this day (UTC).' }),
       statuses: t.arg({ type: [AppointmentStatusEnum], description: 'Any of these statuses.' }),
-      facilityId: t.arg.id(),
-      patientId: t.arg.id(),
-      providerId: t.arg.id(),
+      facilityId: idFilterArgument(t.arg, 'Facility'),
+      patientId: idFilterArgument(t.arg, 'Patient'),
+      providerId: idFilterArgument(t.arg, 'Provider'),
       ...changeAndOrderArgs(t.arg, appointmentOrder),
     },
     resolve: (_root, args, context, info) =>
@@ -97,7 +106,7 @@ builder.queryFields((t) => ({
   appointment: t.field({
     ...fieldGuard('Appointment', 'An appointment by id; null when none exists in this organization.'),
     type: AppointmentRef,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: byIdArgument(t.arg, 'Appointment') },
     resolve: (_root, args, context, info) => rowById(context, 'Appointment', parseId(args.id, 'Appointment'), info),
   }),
 }));

@@ -18,6 +18,7 @@ import { builder } from '../builder.js';
 import { typeOfId } from '../ids.js';
 import { isClinicType, resourceOf } from '../resources.js';
 import { canonicalScopes, scopeTable, type Scope } from '../scopes.js';
+import { scopeEntryDescriptions } from './me.js';
 
 interface Problem {
   message: string;
@@ -193,7 +194,10 @@ const checkDescriptions: Record<OperationCheckName, string> = {
 
 const DocumentLocationRef = builder.objectRef<Problem['locations'][number]>('DocumentLocation').implement({
   description: 'A place in the document: line and column, from 1.',
-  fields: (t) => ({ line: t.exposeInt('line'), column: t.exposeInt('column') }),
+  fields: (t) => ({
+    line: t.exposeInt('line', { description: 'Line, from 1.' }),
+    column: t.exposeInt('column', { description: 'Column within the line, from 1.' }),
+  }),
 });
 
 const OperationCheckRef = builder.enumType('OperationCheck', {
@@ -225,8 +229,8 @@ const AuthorizationErrorRef = builder.objectRef<Problem>('AuthorizationError').i
 const ScopeRequirementRef = builder.objectRef<Requirement>('ScopeRequirement').implement({
   description: 'A scope the operation needs, whether this key holds it, and where the operation needs it.',
   fields: (t) => ({
-    scope: t.exposeString('scope'),
-    title: t.exposeString('title'),
+    scope: t.exposeString('scope', { description: scopeEntryDescriptions.scope }),
+    title: t.exposeString('title', { description: scopeEntryDescriptions.title }),
     held: t.exposeBoolean('held', { description: 'The key holds it (declared by the app, granted by the clinic, in the key).' }),
     reason: t.exposeString('reason', { nullable: true, description: 'Why the key lacks it and what would fix that; null when held.' }),
     paths: t.exposeStringList('paths', { description: 'Fields (response paths) that first need the scope, e.g. `appointments.nodes.patient`.' }),
@@ -238,12 +242,23 @@ const AuthorizationRef = builder.objectRef<Authorization>('Authorization').imple
   fields: (t) => ({
     valid: t.exposeBoolean('valid', { description: 'It parses, validates against the schema, its variables fit and its operation is chosen.' }),
     allowed: t.exposeBoolean('allowed', { description: 'Valid, and this key holds every scope it needs.' }),
-    operationName: t.exposeString('operationName', { nullable: true }),
+    operationName: t.exposeString('operationName', {
+      nullable: true,
+      description: 'The operation checked (the one `operationName` names, or the only one); null when it is anonymous or none could be chosen.',
+    }),
     requiredScopes: t.exposeStringList('requiredScopes', { description: 'Every scope the operation needs, in scope-table order.' }),
     missingScopes: t.exposeStringList('missingScopes', { description: 'The required scopes this key lacks.' }),
     cost: t.exposeInt('cost', { nullable: true, description: 'Its cost, as the server counts it before running an operation; null when invalid.' }),
-    requirements: t.field({ type: [ScopeRequirementRef], resolve: (authorization) => authorization.requirements }),
-    errors: t.field({ type: [AuthorizationErrorRef], resolve: (authorization) => authorization.errors }),
+    requirements: t.field({
+      type: [ScopeRequirementRef],
+      description: 'Each required scope, whether the key holds it, and the fields that need it.',
+      resolve: (authorization) => authorization.requirements,
+    }),
+    errors: t.field({
+      type: [AuthorizationErrorRef],
+      description: 'Why the server would refuse the document; empty when valid.',
+      resolve: (authorization) => authorization.errors,
+    }),
   }),
 });
 

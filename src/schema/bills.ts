@@ -1,4 +1,5 @@
-import { BillingType } from '../generated/prisma/enums.js';
+import { BillingType, CodingGroupStatus, ProcedureCodeType } from '../generated/prisma/enums.js';
+import { byIdArgument, idFilterArgument } from './id-arguments.js';
 import { builder, fieldGuard, partGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
@@ -9,7 +10,27 @@ import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
 import { ProviderRef } from './providers.js';
 
-const BillingTypeEnum = enumOf('BillingType', BillingType, 'Professional (CMS-1500) or institutional (UB-04) billing.');
+const BillingTypeEnum = enumOf('BillingType', BillingType, {
+  description: 'Which claim form a bill is billed on.',
+  values: {
+    professional: "A provider's services, billed on the CMS-1500 form (837P).",
+    institutional: "A facility's services, billed on the UB-04 form (837I).",
+  },
+});
+const CodingGroupStatusEnum = enumOf('CodingGroupStatus', CodingGroupStatus, {
+  description: 'Where the coding of a group stands.',
+  values: {
+    draft: 'Being coded: diagnoses and line items may still change.',
+    finalized: 'Signed off by a provider who can finalize: the coding is ready to bill.',
+  },
+});
+const ProcedureCodeTypeEnum = enumOf('ProcedureCodeType', ProcedureCodeType, {
+  description: 'The code set of a line item\'s procedure code.',
+  values: {
+    CPT: 'AMA CPT (HCPCS Level I): five characters, e.g. "99213" or "0001F".',
+    HCPCS: 'CMS HCPCS Level II: a letter and four digits, e.g. "J3301" or "G2211".',
+  },
+});
 
 export const BillRef = builder.objectRef<Rows['Bill']>('Bill');
 const BillConnection = connectionType(BillRef, 'Bill');
@@ -22,15 +43,13 @@ resourceNode('Bill', BillRef, {
   description: 'The bill of an encounter: who was seen, by whom, where, and how it was coded.',
   fields: (t) => ({
     billNumber: t.exposeString('humanId', { description: 'The number people quote, e.g. "BILL-78432".' }),
-    dateOfService: t.expose('dateOfService', { type: 'Date' }),
-    billingType: t.expose('billingType', { type: BillingTypeEnum }),
-    isCosmetic: t.exposeBoolean('isCosmetic'),
-    isBillable: t.exposeBoolean('isBillable'),
-    virtualEncounter: t.exposeBoolean('virtualEncounter'),
+    dateOfService: t.expose('dateOfService', { type: 'Date', description: "The day of the encounter, in the facility's time zone." }),
+    billingType: t.expose('billingType', { type: BillingTypeEnum, description: 'Professional or institutional billing.' }),
+    isCosmetic: t.exposeBoolean('isCosmetic', { description: 'A cosmetic service, usually paid by the patient rather than insurance.' }),
+    isBillable: t.exposeBoolean('isBillable', { description: 'Meant to be billed; false for a no-charge encounter (e.g. a post-operative visit).' }),
+    virtualEncounter: t.exposeBoolean('virtualEncounter', { description: 'The encounter took place by telehealth.' }),
     isEmCodingEnabled: t.exposeBoolean('isEmCodingEnabled', { description: 'Evaluation and management coding is on.' }),
-    specialty: t.exposeString('specialty', { nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    specialty: t.exposeString('specialty', { nullable: true, description: 'The specialty billed, e.g. "Dermatology"; null when none was recorded.' }),
     patient: t.field(referenceTo('Patient', PatientRef, (bill: Rows['Bill']) => bill.patientId, 'The patient seen.')),
     primaryProvider: t.field(referenceTo('Provider', ProviderRef, (bill: Rows['Bill']) => bill.primaryProviderId, 'The provider who rendered the service.')),
     billUnderProvider: t.field(referenceTo('Provider', ProviderRef, (bill: Rows['Bill']) => bill.billUnderProviderId, 'The provider the service is billed under.')),
@@ -48,9 +67,7 @@ resourceNode('Bill', BillRef, {
 resourceNode('CodingGroup', CodingGroupRef, {
   description: 'A coded unit of an encounter: its diagnoses and the line items they justify.',
   fields: (t) => ({
-    status: t.exposeString('status', { description: 'e.g. draft, finalized.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    status: t.expose('status', { type: CodingGroupStatusEnum, description: 'Whether the coding is a draft or finalized.' }),
     bill: t.field(referenceTo('Bill', BillRef, (group: Rows['CodingGroup']) => group.billId, 'The bill this group belongs to.')),
     diagnoses: t.field({
       ...partGuard('Diagnosis'),
@@ -83,13 +100,13 @@ resourceNode('LineItem', LineItemRef, {
   description: 'A procedure or charge line.',
   fields: (t) => ({
     code: t.exposeString('code', { description: 'CPT or HCPCS code, e.g. "99213".' }),
-    codeType: t.exposeString('codeType', { description: 'CPT or HCPCS.' }),
-    description: t.exposeString('description'),
-    units: t.exposeInt('units'),
+    codeType: t.expose('codeType', { type: ProcedureCodeTypeEnum, description: 'The code set `code` belongs to.' }),
+    description: t.exposeString('description', { description: 'What the procedure or supply is, in words.' }),
+    units: t.exposeInt('units', { description: 'How many times it was performed or supplied; 1 or more.' }),
     charge: t.expose('charge', { type: 'Decimal', description: 'Charge per unit.' }),
     totalCharge: t.expose('totalCharge', { type: 'Decimal', description: 'charge × units.' }),
     balance: t.expose('balance', { type: 'Decimal', description: 'What is still owed on this line.' }),
-    position: t.exposeInt('position'),
+    position: t.exposeInt('position', { description: 'Order within the group, from 1.' }),
     modifiers: t.field({
       ...partGuard('LineItemModifier'),
       type: [LineItemModifierRef],
@@ -146,8 +163,8 @@ builder.queryFields((t) => ({
     ...fieldGuard('Bill', 'Bills, most recent date of service first.'),
     type: BillRef,
     args: {
-      patientId: t.arg.id(),
-      facilityId: t.arg.id(),
+      patientId: idFilterArgument(t.arg, 'Patient'),
+      facilityId: idFilterArgument(t.arg, 'Facility'),
       dateFrom: t.arg({ type: 'Date', description: 'Date of service on or after this day.' }),
       dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
       ...changeAndOrderArgs(t.arg, billOrder),
@@ -170,7 +187,7 @@ builder.queryFields((t) => ({
   bill: t.field({
     ...fieldGuard('Bill', 'A bill by id; null when none exists in this organization.'),
     type: BillRef,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: byIdArgument(t.arg, 'Bill') },
     resolve: (_root, args, context, info) => rowById(context, 'Bill', parseId(args.id, 'Bill'), info),
   }),
 }));

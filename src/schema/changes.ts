@@ -17,24 +17,37 @@ import {
 import { maxPageSize, defaultPageSize } from '../data/pagination.js';
 import { badUserInput, clientError } from '../errors.js';
 import { enumOf, nodeByIdField } from './connections.js';
+import { ChangeOperation } from '../generated/prisma/enums.js';
 
 const screaming = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
 
 export const ChangeTypeEnum = builder.enumType('ChangeType', {
   description: 'A type of entity the change feed and webhooks report (the GraphQL type of the same name). Each needs the scope that guards its type.',
-  values: Object.fromEntries(changeTypes.map((type) => [screaming(type), { value: type }])) as Record<string, { value: ChangeType }>,
+  values: Object.fromEntries(
+    changeTypes.map((type) => [
+      screaming(type),
+      { value: type, description: `Changes to ${type} entities; reading them needs \`${scopeOfChangeType(type)}\`.` },
+    ]),
+  ) as Record<string, { value: ChangeType; description: string }>,
 });
 
-export const ChangeOperationEnum = enumOf('ChangeOperation', { insert: 'insert', update: 'update', delete: 'delete' } as const, 'What a write did to an entity.');
+export const ChangeOperationEnum = enumOf('ChangeOperation', ChangeOperation, {
+  description: 'What a write did to an entity.',
+  values: {
+    insert: 'The entity was created.',
+    update: 'Some of its fields changed (read the entity for their values now).',
+    delete: 'The entity was removed; `entity` is null (a tombstone).',
+  },
+});
 
 const ChangeRef = builder.objectRef<Change>('Change').implement({
   description: 'One insert, update or delete of an entity, as the clinic\'s data recorded it.',
   fields: (t) => ({
     position: t.exposeString('position', { description: 'The change log position (increasing; digits, may exceed 2^53).' }),
     cursor: t.string({ description: 'Pass as `after` to continue after this change.', resolve: (change) => encodeChangeCursor(change) }),
-    type: t.expose('type', { type: ChangeTypeEnum }),
+    type: t.expose('type', { type: ChangeTypeEnum, description: 'The type of the entity that changed.' }),
     entityId: t.exposeID('entityId', { description: 'The id of the entity that changed.' }),
-    operation: t.expose('operation', { type: ChangeOperationEnum }),
+    operation: t.expose('operation', { type: ChangeOperationEnum, description: 'What the write did: insert, update or delete.' }),
     changedAt: t.expose('changedAt', { type: 'DateTime', description: 'When the writing transaction started.' }),
     entity: t.field(
       nodeByIdField<Change>(

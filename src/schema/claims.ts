@@ -1,4 +1,5 @@
 import { ClaimStatus } from '../generated/prisma/enums.js';
+import { byIdArgument, idFilterArgument } from './id-arguments.js';
 import { builder, fieldGuard, partGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
@@ -10,7 +11,17 @@ import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
 import { ProviderRef } from './providers.js';
 
-const ClaimStatusEnum = enumOf('ClaimStatus', ClaimStatus, 'Where a claim stands with the payer.');
+const ClaimStatusEnum = enumOf('ClaimStatus', ClaimStatus, {
+  description: 'Where a claim stands with the payer.',
+  values: {
+    draft: 'Prepared, not yet sent to the payer (`submittedDate` is null).',
+    submitted: 'Sent to the payer; no answer yet.',
+    accepted: 'The payer accepted it for processing (not yet paid).',
+    rejected: 'Returned unprocessed for errors (e.g. a wrong member id): correct and resubmit.',
+    paid: 'The payer paid it (in full or in part; `balance` says what is left).',
+    denied: 'Processed and refused by the payer (e.g. not covered): appeal or bill the patient.',
+  },
+});
 
 export const ClaimRef = builder.objectRef<Rows['Claim']>('Claim');
 const ClaimConnection = connectionType(ClaimRef, 'Claim');
@@ -19,15 +30,13 @@ const ClaimInsuranceRef = builder.objectRef<Rows['ClaimInsurance']>('ClaimInsura
 resourceNode('Claim', ClaimRef, {
   description: 'An insurance claim for a bill (a bill may have a primary and a secondary claim).',
   fields: (t) => ({
-    claimAmount: t.expose('claimAmount', { type: 'Decimal' }),
-    balance: t.expose('balance', { type: 'Decimal' }),
-    claimStatus: t.expose('claimStatus', { type: ClaimStatusEnum }),
+    claimAmount: t.expose('claimAmount', { type: 'Decimal', description: 'The amount claimed from the payer: the charges of the bill it covers.' }),
+    balance: t.expose('balance', { type: 'Decimal', description: 'What is still unpaid on the claim; "0.00" when settled.' }),
+    claimStatus: t.expose('claimStatus', { type: ClaimStatusEnum, description: 'Where the claim stands with the payer.' }),
     submittedDate: t.expose('submittedDate', { type: 'Date', nullable: true, description: 'Null until submitted.' }),
-    claimCreatedDate: t.expose('claimCreatedDate', { type: 'Date' }),
-    dateOfService: t.expose('dateOfService', { type: 'Date' }),
+    claimCreatedDate: t.expose('claimCreatedDate', { type: 'Date', description: 'The day the claim was created.' }),
+    dateOfService: t.expose('dateOfService', { type: 'Date', description: 'The date of service of the claimed bill.' }),
     cliaNumber: t.exposeString('cliaNumber', { nullable: true, description: 'CLIA certificate number for lab services.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     bill: t.field(referenceTo('Bill', BillRef, (claim: Rows['Claim']) => claim.billId, 'The bill claimed.')),
     patient: t.field(referenceTo('Patient', PatientRef, (claim: Rows['Claim']) => claim.patientId, 'The patient.')),
     facility: t.field(referenceTo('Facility', FacilityRef, (claim: Rows['Claim']) => claim.facilityId, 'The service facility.')),
@@ -46,16 +55,19 @@ resourceNode('Claim', ClaimRef, {
 resourceNode('ClaimInsurance', ClaimInsuranceRef, {
   description: "A coverage entry of a claim: the payer, plan and the patient's policy.",
   fields: (t) => ({
-    payerName: t.exposeString('payerName'),
-    planName: t.exposeString('planName'),
-    policyType: t.exposeString('policyType', { description: 'PPO, HMO, EPO, POS, Medicare, Medicaid, …' }),
-    isPrimary: t.exposeBoolean('isPrimary'),
-    memberId: t.exposeString('memberId'),
-    groupNumber: t.exposeString('groupNumber', { nullable: true }),
-    policyNumber: t.exposeString('policyNumber'),
-    subscriberName: t.exposeString('subscriberName'),
-    copayAmount: t.expose('copayAmount', { type: 'Decimal' }),
-    deductibleRemaining: t.expose('deductibleRemaining', { type: 'Decimal' }),
+    payerName: t.exposeString('payerName', { description: 'The insurer, e.g. "Aetna", "Medicare".' }),
+    planName: t.exposeString('planName', { description: 'The plan, e.g. "Aetna Open Choice PPO".' }),
+    policyType: t.exposeString('policyType', {
+      description:
+        "The plan's type as the payer names it, e.g. PPO, HMO, EPO, POS, Medicare, Medicaid, Medicare Supplement, TRICARE: an open list (payers add their own), so a string rather than an enum.",
+    }),
+    isPrimary: t.exposeBoolean('isPrimary', { description: 'This coverage pays first; false for secondary coverage.' }),
+    memberId: t.exposeString('memberId', { description: "The patient's member id on the insurance card." }),
+    groupNumber: t.exposeString('groupNumber', { nullable: true, description: 'The employer group number; null for plans without one (e.g. Medicare, individual plans).' }),
+    policyNumber: t.exposeString('policyNumber', { description: 'The policy number.' }),
+    subscriberName: t.exposeString('subscriberName', { description: 'The policy holder: the patient, or e.g. a parent or spouse.' }),
+    copayAmount: t.expose('copayAmount', { type: 'Decimal', description: "The patient's copay for an office visit under this plan." }),
+    deductibleRemaining: t.expose('deductibleRemaining', { type: 'Decimal', description: 'What was left of the annual deductible when the claim was made; "0.00" when met.' }),
     claim: t.field(referenceTo('Claim', ClaimRef, (insurance: Rows['ClaimInsurance']) => insurance.claimId, 'The claim this coverage is on.')),
   }),
 });
@@ -94,9 +106,9 @@ builder.queryFields((t) => ({
     ...fieldGuard('Claim', 'Claims, most recent date of service first.'),
     type: ClaimRef,
     args: {
-      status: t.arg({ type: ClaimStatusEnum }),
-      patientId: t.arg.id(),
-      billId: t.arg.id(),
+      status: t.arg({ type: ClaimStatusEnum, description: 'Only claims in this status; all when omitted.' }),
+      patientId: idFilterArgument(t.arg, 'Patient'),
+      billId: idFilterArgument(t.arg, 'Bill'),
       dateFrom: t.arg({ type: 'Date', description: 'Date of service on or after this day.' }),
       dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
       ...changeAndOrderArgs(t.arg, claimOrder),
@@ -119,7 +131,7 @@ builder.queryFields((t) => ({
   claim: t.field({
     ...fieldGuard('Claim', 'A claim by id; null when none exists in this organization.'),
     type: ClaimRef,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: byIdArgument(t.arg, 'Claim') },
     resolve: (_root, args, context, info) => rowById(context, 'Claim', parseId(args.id, 'Claim'), info),
   }),
 }));
@@ -129,7 +141,7 @@ builder.objectField(PatientRef, 'claims', (t) =>
     ...fieldGuard('Claim', "The patient's claims, most recent date of service first."),
     type: ClaimRef,
     args: {
-      status: t.arg({ type: ClaimStatusEnum }),
+      status: t.arg({ type: ClaimStatusEnum, description: 'Only claims in this status; all when omitted.' }),
       dateFrom: t.arg({ type: 'Date', description: 'Date of service on or after this day.' }),
       dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
       ...changeAndOrderArgs(t.arg, claimOrder),

@@ -9,7 +9,7 @@ import { getNamedType, isObjectType, type FieldNode, type GraphQLObjectType, typ
 import { columnsFor, columnsOfObject, readableReferences } from '../data/columns.js';
 import { builder, fieldGuard, guardedNodeExtension, typeGuard } from '../builder.js';
 import type { GuardedTypeName } from '../scopes.js';
-import type { ClinicType } from '../resources.js';
+import { resourceOf, type ClinicType } from '../resources.js';
 import { loadNode } from '../data/nodes.js';
 
 type RequestContextTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;
@@ -136,23 +136,39 @@ export function rowById<T extends Table>(context: RequestContext, table: T, id: 
   return context.loaders.byId(table, id, columnsOfObject(table, info));
 }
 
-/** A GraphQL enum over a database enum: GraphQL-style names (CHECKED_IN), the stored value (checked_in) underneath. */
-export function enumOf<Value extends string>(name: string, values: Record<string, Value>, description: string) {
+/**
+ * A GraphQL enum over a database enum: GraphQL-style names (CHECKED_IN), the stored value (checked_in)
+ * underneath, and a description for each stored value (the type demands one per value, so a value the
+ * database gains cannot reach the schema undescribed).
+ */
+export function enumOf<Value extends string>(
+  name: string,
+  stored: Record<string, Value>,
+  options: { description: string; values: Record<NoInfer<Value>, string> },
+) {
   return builder.enumType(name, {
-    description,
-    values: Object.fromEntries(Object.values(values).map((value) => [value.toUpperCase(), { value }])) as Record<
-      string,
-      { value: Value }
-    >,
+    description: options.description,
+    values: Object.fromEntries(
+      Object.values(stored).map((value) => [value.toUpperCase(), { value, description: options.values[value] }]),
+    ) as Record<string, { value: Value; description: string }>,
   });
 }
+
+/** The record timestamps, described once for every type that carries them. */
+export const recordTimes = {
+  createdAt: { type: 'DateTime', description: 'When the record was created (UTC).' },
+  updatedAt: {
+    type: 'DateTime',
+    description: 'When the record last changed (UTC); `updatedAfter` and `orderBy: { field: UPDATED_AT }` read it.',
+  },
+} as const;
 
 /** Marks each Node type declared through `resourceNode`, with the resource it serves (checked at build). */
 export const resourceExtension = 'clinicgraphResource';
 
 /**
  * The one way to declare a clinic resource's Node type: its description and scope directive from the
- * scope table, its id, and no loader of its own (`node`, `nodes` and every Node-returning field load
+ * scope table, its id, its record timestamps, and no loader of its own (`node`, `nodes` and every Node-returning field load
  * through `loadNode`, src/data/nodes.ts). The schema build refuses a Node type declared otherwise.
  */
 export function resourceNode<T extends ClinicType>(
@@ -160,11 +176,17 @@ export function resourceNode<T extends ClinicType>(
   ref: ObjectRef<RequestContextTypes, Rows[T]>,
   options: { description: string; fields: ObjectFieldsShape<RequestContextTypes, Rows[T]> },
 ) {
+  const timestamps = (Object.keys(recordTimes) as (keyof typeof recordTimes)[]).filter((column) => resourceOf[name].columns.has(column));
   return builder.node(ref, {
     ...typeGuard(name, options.description),
     extensions: { [resourceExtension]: name },
     id: { resolve: (row: Rows[T]) => (row as { id: string }).id },
-    fields: options.fields,
+    // Every resource with a creation or change time serves it under the table's column name. Rows[T] is
+    // generic here, so TypeScript cannot check the name against it: the table's columns just did.
+    fields: (t) => ({
+      ...Object.fromEntries(timestamps.map((column) => [column, t.expose(column as never, recordTimes[column] as never)])),
+      ...options.fields(t),
+    }),
   });
 }
 

@@ -1,3 +1,4 @@
+import { byIdArgument } from './id-arguments.js';
 import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId, searchCondition } from './arguments.js';
@@ -11,13 +12,11 @@ const facilityOrder = listOrder('Facility', { NAME: { description: 'Name.', colu
 resourceNode('Facility', FacilityRef, {
   description: 'A location of the clinic.',
   fields: (t) => ({
-    name: t.exposeString('name'),
+    name: t.exposeString('name', { description: 'The location\'s name, as patients see it.' }),
     timezone: t.exposeString('timezone', { description: 'IANA time zone, e.g. America/Chicago.' }),
-    specialty: t.exposeString('specialty', { nullable: true }),
+    specialty: t.exposeString('specialty', { nullable: true, description: 'The specialty practised there, e.g. "Dermatology"; null when none is set.' }),
     isVisible: t.exposeBoolean('isVisible', { description: 'Shown to patients (e.g. in online booking).' }),
     organizationNpi: t.exposeString('organizationNpi', { nullable: true, description: 'Type 2 (organization) NPI.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
 
@@ -49,7 +48,7 @@ builder.queryFields((t) => ({
   facility: t.field({
     ...fieldGuard('Facility', 'A facility by id; null when none exists in this organization.'),
     type: FacilityRef,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: byIdArgument(t.arg, 'Facility') },
     resolve: (_root, args, context, info) => rowById(context, 'Facility', parseId(args.id, 'Facility'), info),
   }),
 }));

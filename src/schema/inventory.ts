@@ -1,4 +1,5 @@
-import { InventoryChangeStatus, InventoryChangeType } from '../generated/prisma/enums.js';
+import { InventoryChangeStatus, InventoryChangeType, ScanSourceType } from '../generated/prisma/enums.js';
+import { byIdArgument, idFilterArgument, idShape } from './id-arguments.js';
 import { builder, fieldGuard, partGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId } from './arguments.js';
@@ -7,8 +8,29 @@ import { changeAndOrderArgs, changedSince, listOrder, timeOrders } from './order
 import { FacilityRef } from './facilities.js';
 import { ProductRef } from './products.js';
 
-const ChangeTypeEnum = enumOf('InventoryChangeType', InventoryChangeType, 'What an inventory change records.');
-const ChangeStatusEnum = enumOf('InventoryChangeStatus', InventoryChangeStatus, 'Open changes do not count in stock yet.');
+const ChangeTypeEnum = enumOf('InventoryChangeType', InventoryChangeType, {
+  description: 'What an inventory change records.',
+  values: {
+    receiving: 'Stock arriving, e.g. a shipment: its items add to stock.',
+    adjustment: 'A correction after a count: its items add or remove.',
+    transfer: 'Stock moving between facilities: items leaving one facility remove, the same items arriving at another add.',
+    waste: 'Stock thrown away (expired, damaged, used in error): its items remove.',
+  },
+});
+const ChangeStatusEnum = enumOf('InventoryChangeStatus', InventoryChangeStatus, {
+  description: 'Whether a change still takes items; only closed changes count in stock levels.',
+  values: {
+    open: 'Still taking items; not counted in stock levels yet.',
+    closed: 'Finished (`closedAt`); its items are counted in stock levels.',
+  },
+});
+const ScanSourceTypeEnum = enumOf('ScanSourceType', ScanSourceType, {
+  description: 'How an item entered an inventory change.',
+  values: {
+    product_packaging: "Scanned from the GS1 barcode on the product's packaging: `rawBarcode` and `parsedFields` hold what was read.",
+    manual: 'Entered by hand (no barcode was read): `rawBarcode` is null and `parsedFields` empty.',
+  },
+});
 
 const InventoryChangeRef = builder.objectRef<Rows['InventoryChange']>('InventoryChange');
 const InventoryChangeConnection = connectionType(InventoryChangeRef, 'InventoryChange');
@@ -21,12 +43,10 @@ resourceNode('InventoryChange', InventoryChangeRef, {
   description: 'A session of stock movement at a facility, such as receiving a shipment.',
   fields: (t) => ({
     name: t.exposeString('name', { description: 'e.g. "Weekly Receiving - Jan 20".' }),
-    type: t.expose('type', { type: ChangeTypeEnum }),
-    status: t.expose('status', { type: ChangeStatusEnum }),
-    notes: t.exposeString('notes', { nullable: true }),
-    closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    type: t.expose('type', { type: ChangeTypeEnum, description: 'What the change records: receiving, adjustment, transfer or waste.' }),
+    status: t.expose('status', { type: ChangeStatusEnum, description: 'Open (still taking items) or closed (counted in stock).' }),
+    notes: t.exposeString('notes', { nullable: true, description: 'Free-text notes of the person who recorded it; null when none.' }),
+    closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true, description: 'When the change was closed (UTC); null while open.' }),
     itemCount: t.int({
       description: 'How many items the change holds.',
       resolve: (change, _args, context) => context.loaders.countOf('InventoryChangeItem', 'changeId', change.id, []),
@@ -45,19 +65,18 @@ resourceNode('InventoryChange', InventoryChangeRef, {
 resourceNode('InventoryChangeItem', InventoryChangeItemRef, {
   description: 'One product line of an inventory change, often scanned from a GS1 barcode.',
   fields: (t) => ({
-    scanSourceType: t.exposeString('scanSourceType', { description: 'e.g. product_packaging, manual.' }),
+    scanSourceType: t.expose('scanSourceType', { type: ScanSourceTypeEnum, description: 'Scanned from the packaging or entered by hand.' }),
     rawBarcode: t.exposeString('rawBarcode', { nullable: true, description: 'The GS1 element string as scanned.' }),
-    gtin: t.exposeString('gtin', { nullable: true }),
-    lotNumber: t.exposeString('lotNumber', { nullable: true }),
-    expirationDate: t.expose('expirationDate', { type: 'Date', nullable: true }),
-    serialNumber: t.exposeString('serialNumber', { nullable: true }),
+    gtin: t.exposeString('gtin', { nullable: true, description: 'GTIN-14 read from the barcode (14 digits, GS1 check digit); null when none was read.' }),
+    lotNumber: t.exposeString('lotNumber', { nullable: true, description: 'Batch or lot (GS1 AI 10); null when not recorded.' }),
+    expirationDate: t.expose('expirationDate', { type: 'Date', nullable: true, description: 'Expiry (GS1 AI 17); null when none was recorded.' }),
+    serialNumber: t.exposeString('serialNumber', { nullable: true, description: 'Serial number (GS1 AI 21) of a serialized product; null otherwise.' }),
     quantity: t.exposeInt('quantity', { description: 'Signed: receiving adds, waste removes.' }),
     parsedFields: t.expose('parsedFields', {
       type: 'JSON',
       description: 'GS1 application identifier → value: 01 GTIN, 10 lot, 17 expiry (YYMMDD), 21 serial.',
     }),
-    notes: t.exposeString('notes', { nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    notes: t.exposeString('notes', { nullable: true, description: 'Why this line was recorded, e.g. "Cycle count overage"; null when none.' }),
     change: t.field(referenceTo('InventoryChange', InventoryChangeRef, (item: Rows['InventoryChangeItem']) => item.changeId, 'The change this item belongs to.')),
     product: t.field(referenceTo('Product', ProductRef, (item: Rows['InventoryChangeItem']) => item.productId, 'The product.')),
   }),
@@ -66,8 +85,9 @@ resourceNode('InventoryChangeItem', InventoryChangeItemRef, {
 resourceNode('StockLevel', StockLevelRef, {
   description: 'How much of a product a facility holds: the sum of its closed changes.',
   fields: (t) => ({
-    quantity: t.exposeInt('quantity'),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    quantity: t.exposeInt('quantity', {
+      description: "Units of the product on hand (each a product's `unitOfMeasure`): the sum of the item quantities of the facility's closed changes.",
+    }),
     product: t.field(referenceTo('Product', ProductRef, (level: Rows['StockLevel']) => level.productId, 'The product.')),
     facility: t.field(referenceTo('Facility', FacilityRef, (level: Rows['StockLevel']) => level.facilityId, 'The facility.')),
   }),
@@ -85,9 +105,9 @@ builder.queryFields((t) => ({
     ...fieldGuard('InventoryChange', "A facility's inventory changes, newest first unless `orderBy` says otherwise."),
     type: InventoryChangeRef,
     args: {
-      facilityId: t.arg.id({ required: true }),
-      status: t.arg({ type: ChangeStatusEnum }),
-      type: t.arg({ type: ChangeTypeEnum }),
+      facilityId: t.arg.id({ required: true, description: `The facility (an id ${idShape('Facility')}): inventory is kept per facility.` }),
+      status: t.arg({ type: ChangeStatusEnum, description: 'Only changes in this status; all when omitted.' }),
+      type: t.arg({ type: ChangeTypeEnum, description: 'Only changes of this type; all when omitted.' }),
       ...changeAndOrderArgs(t.arg, changeOrder),
     },
     resolve: (_root, args, context, info) =>
@@ -112,15 +132,15 @@ builder.queryFields((t) => ({
   inventoryChange: t.field({
     ...fieldGuard('InventoryChange', 'An inventory change by id; null when none exists in this organization.'),
     type: InventoryChangeRef,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: byIdArgument(t.arg, 'InventoryChange') },
     resolve: (_root, args, context, info) => rowById(context, 'InventoryChange', parseId(args.id, 'InventoryChange'), info),
   }),
   stockLevels: t.connection({
     ...fieldGuard('StockLevel', "A facility's stock, one entry per product."),
     type: StockLevelRef,
     args: {
-      facilityId: t.arg.id({ required: true }),
-      productId: t.arg.id(),
+      facilityId: t.arg.id({ required: true, description: `The facility (an id ${idShape('Facility')}): stock is kept per facility.` }),
+      productId: idFilterArgument(t.arg, 'Product'),
       ...changeAndOrderArgs(t.arg, stockOrder),
     },
     resolve: (_root, args, context, info) =>

@@ -1,3 +1,4 @@
+import { byIdArgument } from './id-arguments.js';
 import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { parseId, searchCondition } from './arguments.js';
@@ -16,15 +17,16 @@ resourceNode('Patient', PatientRef, {
   description: 'A patient of the clinic.',
   fields: (t) => ({
     mrn: t.exposeString('mrn', { nullable: true, description: 'Medical record number, when the clinic assigns one.' }),
-    firstName: t.exposeString('firstName'),
-    lastName: t.exposeString('lastName'),
-    middleName: t.exposeString('middleName', { nullable: true }),
-    gender: t.exposeString('gender', { nullable: true }),
-    dateOfBirth: t.expose('dateOfBirth', { type: 'Date', nullable: true }),
-    email: t.exposeString('email', { nullable: true }),
-    phone: t.exposeString('phone', { nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    firstName: t.exposeString('firstName', { description: 'Legal first name.' }),
+    lastName: t.exposeString('lastName', { description: 'Legal last name.' }),
+    middleName: t.exposeString('middleName', { nullable: true, description: 'Middle name; null when none is on file.' }),
+    gender: t.exposeString('gender', {
+      nullable: true,
+      description: 'Gender as the clinic recorded it, in lowercase (e.g. female, male, other): free text, not a closed list. Null when not recorded.',
+    }),
+    dateOfBirth: t.expose('dateOfBirth', { type: 'Date', nullable: true, description: 'Date of birth; null when not on file.' }),
+    email: t.exposeString('email', { nullable: true, description: 'Email address; null when the patient has none on file.' }),
+    phone: t.exposeString('phone', { nullable: true, description: 'Phone number as entered, e.g. "(312) 555-0142"; null when the patient has none on file.' }),
   }),
 });
 
@@ -51,7 +53,7 @@ builder.queryFields((t) => ({
   patient: t.field({
     ...fieldGuard('Patient', 'A patient by id; null when no such patient exists in this organization.'),
     type: PatientRef,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: byIdArgument(t.arg, 'Patient') },
     resolve: (_root, args, context, info) => rowById(context, 'Patient', parseId(args.id, 'Patient'), info),
   }),
 }));

@@ -1,11 +1,21 @@
 import { ProductType } from '../generated/prisma/enums.js';
+import { byIdArgument } from './id-arguments.js';
 import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId, searchCondition } from './arguments.js';
 import { connectionType, enumOf, resourceNode, rootConnection, rowById } from './connections.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders } from './ordering.js';
 
-export const ProductTypeEnum = enumOf('ProductType', ProductType, 'What kind of item a product is.');
+export const ProductTypeEnum = enumOf('ProductType', ProductType, {
+  description: 'What kind of item a product is.',
+  values: {
+    drug: 'A medication, usually with an NDC.',
+    supply: 'A consumable: gloves, gauze, syringes, cryogen.',
+    device: 'A medical device or test kit.',
+    biologic: 'A vaccine or other biologic product.',
+    cosmetic: 'An aesthetic product such as a dermal filler, usually cash-pay.',
+  },
+});
 
 export const ProductRef = builder.objectRef<Rows['Product']>('Product');
 const ProductConnection = connectionType(ProductRef, 'Product');
@@ -15,18 +25,18 @@ resourceNode('Product', ProductRef, {
   fields: (t) => ({
     gtin: t.exposeString('gtin', { nullable: true, description: 'GTIN-14 with its GS1 check digit.' }),
     additionalGtins: t.exposeStringList('additionalGtins', { description: 'Other GTINs of the same product (other pack sizes).' }),
-    customBarcode: t.exposeString('customBarcode', { nullable: true }),
+    customBarcode: t.exposeString('customBarcode', { nullable: true, description: "The clinic's own barcode for items without a GTIN; null when none." }),
     ndc: t.exposeString('ndc', { nullable: true, description: 'National Drug Code, e.g. "0002-1365-01".' }),
-    name: t.exposeString('name'),
-    manufacturer: t.exposeString('manufacturer', { nullable: true }),
-    type: t.expose('type', { type: ProductTypeEnum }),
-    description: t.exposeString('description', { nullable: true }),
-    unitOfMeasure: t.exposeString('unitOfMeasure'),
-    quantityPerUnit: t.exposeInt('quantityPerUnit'),
-    metadata: t.expose('metadata', { type: 'JSON' }),
-    archivedAt: t.expose('archivedAt', { type: 'DateTime', nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    name: t.exposeString('name', { description: 'The product name, with its strength or pack where it matters.' }),
+    manufacturer: t.exposeString('manufacturer', { nullable: true, description: 'The maker, e.g. "GlaxoSmithKline"; null when not recorded.' }),
+    type: t.expose('type', { type: ProductTypeEnum, description: 'Drug, supply, device, biologic or cosmetic.' }),
+    description: t.exposeString('description', { nullable: true, description: 'A longer description; null when none.' }),
+    unitOfMeasure: t.exposeString('unitOfMeasure', {
+      description: 'What one unit of the product is, e.g. each, box, vial, carton, kit, L: stock and item quantities count these.',
+    }),
+    quantityPerUnit: t.exposeInt('quantityPerUnit', { description: 'How many pieces one unit holds (10 for a carton of 10); 1 or more, default 1.' }),
+    metadata: t.expose('metadata', { type: 'JSON', description: "Further attributes as a JSON object, e.g. storage or a vaccine's CVX code; {} when none." }),
+    archivedAt: t.expose('archivedAt', { type: 'DateTime', nullable: true, description: 'When the product was archived (no longer stocked); null while active.' }),
   }),
 });
 
@@ -38,7 +48,7 @@ builder.queryFields((t) => ({
     type: ProductRef,
     args: {
       search: t.arg.string({ description: 'Part of the name or manufacturer, or an identifier: GTIN, NDC, custom barcode.' }),
-      type: t.arg({ type: ProductTypeEnum }),
+      type: t.arg({ type: ProductTypeEnum, description: 'Only products of this type; all when omitted.' }),
       archived: t.arg.boolean({ description: 'true: only archived products; false: only active ones; omitted: both.' }),
       ...changeAndOrderArgs(t.arg, productOrder),
     },
@@ -65,7 +75,7 @@ builder.queryFields((t) => ({
   product: t.field({
     ...fieldGuard('Product', 'A product by id; null when none exists in this organization.'),
     type: ProductRef,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: byIdArgument(t.arg, 'Product') },
     resolve: (_root, args, context, info) => rowById(context, 'Product', parseId(args.id, 'Product'), info),
   }),
 }));

@@ -1,3 +1,4 @@
+import { byIdArgument } from './id-arguments.js';
 import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, parseId, searchCondition } from './arguments.js';
@@ -15,21 +16,19 @@ const providerOrder = listOrder(
 resourceNode('Provider', ProviderRef, {
   description: 'A clinician or staff member who sees patients or signs charts.',
   fields: (t) => ({
-    firstName: t.exposeString('firstName'),
-    lastName: t.exposeString('lastName'),
+    firstName: t.exposeString('firstName', { description: 'Legal first name.' }),
+    lastName: t.exposeString('lastName', { description: 'Legal last name.' }),
     displayFirstName: t.exposeString('displayFirstName', { description: 'As shown to patients, e.g. "Dr. James".' }),
     displayLastName: t.exposeString('displayLastName', { description: 'As shown to patients, e.g. "Wilson, MD".' }),
-    username: t.exposeString('username'),
+    username: t.exposeString('username', { description: 'Sign-in name on the clinic platform.' }),
     roles: t.exposeStringList('roles', { description: 'Role names, e.g. Physician, Surgeon.' }),
     individualNpi: t.exposeString('individualNpi', {
       nullable: true,
       description: 'Type 1 NPI: 10 digits, the last a Luhn check digit over the 80840 prefix.',
     }),
-    canFinalize: t.exposeBoolean('canFinalize'),
-    canCosign: t.exposeBoolean('canCosign'),
-    hidden: t.exposeBoolean('hidden'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    canFinalize: t.exposeBoolean('canFinalize', { description: 'May finalize coding groups (sign off the coding of a bill).' }),
+    canCosign: t.exposeBoolean('canCosign', { description: 'May co-sign the charts of providers who need a supervising signature.' }),
+    hidden: t.exposeBoolean('hidden', { description: 'Hidden from scheduling and lists on the platform (e.g. has left); still named on past records.' }),
   }),
 });
 
@@ -65,7 +64,7 @@ builder.queryFields((t) => ({
   provider: t.field({
     ...fieldGuard('Provider', 'A provider by id; null when none exists in this organization.'),
     type: ProviderRef,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: byIdArgument(t.arg, 'Provider') },
     resolve: (_root, args, context, info) => rowById(context, 'Provider', parseId(args.id, 'Provider'), info),
   }),
 }));
