@@ -77,7 +77,7 @@ async function scriptSession(db: Database) {
 }
 
 describe('the closed_value_enums migration on text data', () => {
-  const migration = () => readFile(path.join(migrationsDir, '20261201123000_closed_value_enums', 'migration.sql'), 'utf8');
+  const migration = () => readFile(path.join(migrationsDir, '20261201124500_closed_value_enums', 'migration.sql'), 'utf8');
   // Puts the three columns back as they were before the migration, inside a transaction the test rolls back.
   const asText = closedColumns
     .map(({ table, column, type }) => `ALTER TABLE "${table}" ALTER COLUMN "${column}" TYPE text; DROP TYPE "${type}";`)

@@ -372,7 +372,7 @@ class Simulation {
         return {
           id: this.random.id('InventoryChangeItem'), organizationId, changeId: id, productId: product.id, quantity: this.random.int(1, 24) * product.quantityPerUnit,
           scanSourceType: rawBarcode ? 'product_packaging' : 'manual', rawBarcode, gtin: product.gtin, lotNumber, expirationDate, parsedFields: rawBarcode ? parseGs1(rawBarcode) : {},
-        };
+        } satisfies Prisma.InventoryChangeItemCreateManyInput;
       });
       await this.tx.inventoryChangeItem.createMany({ data: items });
       this.recorder.row('InventoryChange', 'insert');
