@@ -26,7 +26,7 @@ export const ChangeTypeEnum = builder.enumType('ChangeType', {
   values: Object.fromEntries(
     changeTypes.map((type) => [
       screaming(type),
-      { value: type, description: `Changes to ${type} entities; reading them needs \`${scopeOfChangeType(type)}\`.` },
+      { value: type, description: `Changes to ${type} entities; reading or subscribing to them needs the scope that guards ${type}.` },
     ]),
   ) as Record<string, { value: ChangeType; description: string }>,
 });

@@ -21,7 +21,7 @@ export const requiresScopesDirective = new GraphQLDirective({
   name: 'requiresScopes',
   description: 'The scopes an API key must hold (all of them) to read this type or field. Generated from the scope table.',
   locations: [DirectiveLocation.OBJECT, DirectiveLocation.FIELD_DEFINITION],
-  args: { scopes: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLString))), description: 'Scope ids, e.g. `read:patients`.' } },
+  args: { scopes: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLString))), description: 'Scope ids, as the scope table names them (`read:<resource>`).' } },
 });
 
 /**

@@ -5,7 +5,7 @@ import { idShape } from './id-arguments.js';
 
 /** The fields every answer about a scope shares (`me.scopeStatus`, `authorize`'s requirements). */
 export const scopeEntryDescriptions = {
-  scope: 'The scope id, e.g. `read:patients`.',
+  scope: 'The scope id, as the scope table names it (`read:<resource>`).',
   title: 'Its title in the scope table, as the clinic\'s consent page shows it.',
 } as const;
 
