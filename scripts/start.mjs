@@ -10,6 +10,7 @@
  * temporary name and renamed into place: servers starting together (tests, a restart) never read a
  * half-written build, and a running server's lazily loaded chunks are never deleted under it.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,6 +29,20 @@ function newestIn(dir) {
   return newest;
 }
 
+function mtime(file) {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+// A pulled change to the Prisma schema leaves the generated client (not committed) behind it: regenerate
+// it, as `npm ci` would, rather than fail to bundle.
+if (mtime(path.join(root, 'prisma/schema.prisma')) > mtime(path.join(root, 'src/generated/prisma/client.ts'))) {
+  execFileSync(path.join(root, 'node_modules/.bin/prisma'), ['generate'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
 const inputs = Math.max(
   newestIn(path.join(root, 'src')),
   ...['package-lock.json', 'tsconfig.json', 'scripts/start.mjs'].map((file) => statSync(path.join(root, file)).mtimeMs),
@@ -35,18 +50,10 @@ const inputs = Math.max(
 const build = path.join(dist, `build-${Math.floor(inputs)}`);
 const entry = path.join(build, 'server.js');
 
-function exists(file) {
-  try {
-    statSync(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-if (!exists(entry)) {
+if (!mtime(entry)) {
   const { build: bundle } = await import('esbuild');
   const scratch = `${build}.${process.pid}.tmp`;
+  // esbuild has already printed each error with its source line; its stack trace would add nothing.
   await bundle({
     entryPoints: [path.join(root, 'src/server.ts')],
     outdir: scratch,
@@ -62,6 +69,10 @@ if (!exists(entry)) {
     packages: 'external',
     sourcemap: 'linked',
     logLevel: 'warning',
+  }).catch(() => {
+    rmSync(scratch, { recursive: true, force: true });
+    console.error('clinicgraph cannot start: src/ does not build (the errors above); `npm run typecheck` says more.');
+    process.exit(1);
   });
   try {
     renameSync(scratch, build);

@@ -6,6 +6,7 @@ import { createLogger } from './http/logging.js';
 import { createHttpServer } from './http/server.js';
 import { closeGracefully } from './http/shutdown.js';
 import type { WebhookWorker } from './webhooks/worker.js';
+import { secretKeyFromEnv } from './webhooks/secrets.js';
 
 /** Milliseconds since the process began, per start-up step: `npm run bench:startup` reads them from the log. */
 const stepsMs: Record<string, number> = { modulesLoaded: Math.round(performance.now()) };
@@ -17,9 +18,23 @@ const telemetry = await startTelemetry();
 const port = Number(process.env.PORT ?? 4000);
 const production = process.env.NODE_ENV === 'production';
 const target = parseDatabaseUrl();
-const serverConfig = readServerConfig();
+/**
+ * Settings read before anything opens: a wrong or missing one (WEBHOOK_SECRET_KEY in production, a
+ * timeout that is not a number) ends the start with one line naming it, not a stack trace, and not a
+ * server that runs without it (creating a webhook subscription needs the key too).
+ */
+function readSettings() {
+  try {
+    secretKeyFromEnv();
+    return { serverConfig: readServerConfig(), hardeningConfig: readHardeningConfig() };
+  } catch (error) {
+    console.error(`clinicgraph cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
+const { serverConfig, hardeningConfig } = readSettings();
 // Everything on stdout is a JSON line (pino); the demo banner, for a person, goes to stderr.
-const logger = createLogger(readHardeningConfig().logLevel);
+const logger = createLogger(hardeningConfig.logLevel);
 
 const releaseLock = target.kind === 'pglite' && target.dataDir ? await lockDataDirectory(target.dataDir) : null;
 // The database opens while the app's modules load and its schema is built: PGlite compiles its WASM off

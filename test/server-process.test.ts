@@ -54,3 +54,19 @@ describe('NODE_ENV=production', () => {
     expect(listening).toMatchObject({ keepAliveTimeoutMs: 65_000, headersTimeoutMs: 66_000, requestTimeoutMs: 66_000 });
   });
 });
+
+describe('settings a server cannot run with', () => {
+  for (const [name, env, expected] of [
+    ['production without WEBHOOK_SECRET_KEY', { NODE_ENV: 'production' }, /^clinicgraph cannot start: WEBHOOK_SECRET_KEY is not set/],
+    ['a keep-alive timeout that is not a number', { KEEP_ALIVE_TIMEOUT_MS: 'soon' }, /^clinicgraph cannot start: KEEP_ALIVE_TIMEOUT_MS must be a positive integer; got "soon"\./],
+  ] as const) {
+    it(`${name}: exits 1 with one line naming the setting, before opening the database`, async () => {
+      const server = new ServerProcess(env);
+      await expect(server.start()).rejects.toThrow(/exited \(1\) before listening/);
+      expect(server.stderr.trim()).toMatch(expected);
+      expect(server.stderr.trim().split('\n')).toHaveLength(1);
+      expect(server.stdout).not.toContain('database ready');
+      await server.stop();
+    }, 120_000);
+  }
+});
