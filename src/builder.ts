@@ -154,6 +154,7 @@ export function fieldGuard(type: GuardedTypeName, description: string) {
   const scope = scopeOfType[type];
   return {
     ...typeGuard(type, description),
+    description: `${description}\n\n${scopeDescriptionLine(scope)} Without it the field is null, with a FORBIDDEN error naming the scope.`,
     authScopes: { [scope]: true } as Partial<Record<Scope, boolean>>,
     nullable: true as const,
   };

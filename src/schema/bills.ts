@@ -103,8 +103,8 @@ resourceNode('LineItem', LineItemRef, {
     codeType: t.expose('codeType', { type: ProcedureCodeTypeEnum, description: 'The code set `code` belongs to.' }),
     description: t.exposeString('description', { description: 'What the procedure or supply is, in words.' }),
     units: t.exposeInt('units', { description: 'How many times it was performed or supplied; 1 or more.' }),
-    charge: t.expose('charge', { type: 'Decimal', description: 'Charge per unit.' }),
-    totalCharge: t.expose('totalCharge', { type: 'Decimal', description: 'charge × units.' }),
+    charge: t.expose('charge', { type: 'Decimal', description: 'The charge for one unit.' }),
+    totalCharge: t.expose('totalCharge', { type: 'Decimal', description: 'The charge of the line: `charge` × `units`.' }),
     balance: t.expose('balance', { type: 'Decimal', description: 'What is still owed on this line.' }),
     position: t.exposeInt('position', { description: 'Order within the group, from 1.' }),
     modifiers: t.field({

@@ -16,7 +16,7 @@ resourceNode('Facility', FacilityRef, {
     timezone: t.exposeString('timezone', { description: 'IANA time zone, e.g. America/Chicago.' }),
     specialty: t.exposeString('specialty', { nullable: true, description: 'The specialty practised there, e.g. "Dermatology"; null when none is set.' }),
     isVisible: t.exposeBoolean('isVisible', { description: 'Shown to patients (e.g. in online booking).' }),
-    organizationNpi: t.exposeString('organizationNpi', { nullable: true, description: 'Type 2 (organization) NPI.' }),
+    organizationNpi: t.exposeString('organizationNpi', { nullable: true, description: 'Type 2 (organization) NPI: 10 digits, Luhn check digit; null when not on file.' }),
   }),
 });
 

@@ -66,7 +66,7 @@ resourceNode('InventoryChangeItem', InventoryChangeItemRef, {
   description: 'One product line of an inventory change, often scanned from a GS1 barcode.',
   fields: (t) => ({
     scanSourceType: t.expose('scanSourceType', { type: ScanSourceTypeEnum, description: 'Scanned from the packaging or entered by hand.' }),
-    rawBarcode: t.exposeString('rawBarcode', { nullable: true, description: 'The GS1 element string as scanned.' }),
+    rawBarcode: t.exposeString('rawBarcode', { nullable: true, description: 'The GS1 element string as scanned; null when the item was entered by hand.' }),
     gtin: t.exposeString('gtin', { nullable: true, description: 'GTIN-14 read from the barcode (14 digits, GS1 check digit); null when none was read.' }),
     lotNumber: t.exposeString('lotNumber', { nullable: true, description: 'Batch or lot (GS1 AI 10); null when not recorded.' }),
     expirationDate: t.expose('expirationDate', { type: 'Date', nullable: true, description: 'Expiry (GS1 AI 17); null when none was recorded.' }),

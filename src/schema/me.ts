@@ -15,7 +15,7 @@ const MeApp = builder.objectRef<Caller['app']>('MeApp').implement({
     id: t.exposeID('id', { description: `The app's id (${idShape('App')}).` }),
     slug: t.exposeString('slug', { description: 'Its unique short name, e.g. "recall-reminders".' }),
     name: t.exposeString('name', { description: 'Its display name, as clinics see it.' }),
-    liveVersionId: t.exposeID('liveVersionId', { nullable: true, description: 'The app version whose declared scopes are in force.' }),
+    liveVersionId: t.exposeID('liveVersionId', { nullable: true, description: 'The app version whose declared scopes are in force; null for an app without a published version.' }),
     declaredScopes: t.exposeStringList('declaredScopes', { description: 'Scopes the app declares it needs.' }),
   }),
 });

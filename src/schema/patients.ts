@@ -16,7 +16,7 @@ const patientOrder = listOrder(
 resourceNode('Patient', PatientRef, {
   description: 'A patient of the clinic.',
   fields: (t) => ({
-    mrn: t.exposeString('mrn', { nullable: true, description: 'Medical record number, when the clinic assigns one.' }),
+    mrn: t.exposeString('mrn', { nullable: true, description: 'Medical record number; null when the clinic assigns none.' }),
     firstName: t.exposeString('firstName', { description: 'Legal first name.' }),
     lastName: t.exposeString('lastName', { description: 'Legal last name.' }),
     middleName: t.exposeString('middleName', { nullable: true, description: 'Middle name; null when none is on file.' }),

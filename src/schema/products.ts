@@ -23,10 +23,10 @@ const ProductConnection = connectionType(ProductRef, 'Product');
 resourceNode('Product', ProductRef, {
   description: 'An item of the product catalog: a drug, supply or device the clinic stocks.',
   fields: (t) => ({
-    gtin: t.exposeString('gtin', { nullable: true, description: 'GTIN-14 with its GS1 check digit.' }),
+    gtin: t.exposeString('gtin', { nullable: true, description: 'GTIN-14 with its GS1 check digit; null for products without one (see `customBarcode`).' }),
     additionalGtins: t.exposeStringList('additionalGtins', { description: 'Other GTINs of the same product (other pack sizes).' }),
     customBarcode: t.exposeString('customBarcode', { nullable: true, description: "The clinic's own barcode for items without a GTIN; null when none." }),
-    ndc: t.exposeString('ndc', { nullable: true, description: 'National Drug Code, e.g. "0002-1365-01".' }),
+    ndc: t.exposeString('ndc', { nullable: true, description: 'National Drug Code, e.g. "0002-1365-01"; null for products that are not drugs or biologics.' }),
     name: t.exposeString('name', { description: 'The product name, with its strength or pack where it matters.' }),
     manufacturer: t.exposeString('manufacturer', { nullable: true, description: 'The maker, e.g. "GlaxoSmithKline"; null when not recorded.' }),
     type: t.expose('type', { type: ProductTypeEnum, description: 'Drug, supply, device, biologic or cosmetic.' }),

@@ -24,7 +24,7 @@ resourceNode('Provider', ProviderRef, {
     roles: t.exposeStringList('roles', { description: 'Role names, e.g. Physician, Surgeon.' }),
     individualNpi: t.exposeString('individualNpi', {
       nullable: true,
-      description: 'Type 1 NPI: 10 digits, the last a Luhn check digit over the 80840 prefix.',
+      description: 'Type 1 NPI: 10 digits, the last a Luhn check digit over the 80840 prefix; null when not on file (e.g. staff who do not bill).',
     }),
     canFinalize: t.exposeBoolean('canFinalize', { description: 'May finalize coding groups (sign off the coding of a bill).' }),
     canCosign: t.exposeBoolean('canCosign', { description: 'May co-sign the charts of providers who need a supervising signature.' }),

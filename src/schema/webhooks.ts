@@ -73,7 +73,7 @@ const WebhookAttemptRef = builder.objectRef<AttemptRow>('WebhookAttempt').implem
     succeeded: t.exposeBoolean('succeeded', { description: 'Your endpoint answered 2xx in time.' }),
     statusCode: t.exposeInt('statusCode', { nullable: true, description: 'Your endpoint\'s HTTP status; null when no answer came.' }),
     latencyMs: t.exposeInt('latencyMs', { description: 'Milliseconds from sending the request to the answer, or to giving up.' }),
-    error: t.exposeString('error', { nullable: true, description: 'What went wrong: the status, a timeout, a refused address.' }),
+    error: t.exposeString('error', { nullable: true, description: 'What went wrong: the status, a timeout, a refused address; null when it succeeded.' }),
   }),
 });
 
@@ -107,7 +107,7 @@ const WebhookSubscriptionRef = builder.objectRef<SubscriptionRow>('WebhookSubscr
     description: t.exposeString('description', { nullable: true, description: 'Your note on what it is for; null when none was given.' }),
     secretPrefix: t.exposeString('secretPrefix', { description: 'The start of the signing secret, to tell secrets apart; the secret itself is shown only at creation.' }),
     status: t.expose('status', { type: SubscriptionStatusEnum, description: 'Active or paused.' }),
-    pausedReason: t.exposeString('pausedReason', { nullable: true, description: 'Why it is paused, and what to do.' }),
+    pausedReason: t.exposeString('pausedReason', { nullable: true, description: 'Why it is paused, and what to do; null while active.' }),
     pausedAt: t.expose('pausedAt', { type: 'DateTime', nullable: true, description: 'When it was paused; null while active.' }),
     consecutiveFailures: t.exposeInt('consecutiveFailures', { description: 'Failed attempts since the last success.' }),
     failingSince: t.expose('failingSince', {
