@@ -252,6 +252,10 @@ describe('PHI access audit', () => {
     const record = await recordOf(inline);
     expect(record).toMatchObject({ patientIds: [], fieldPaths: ['patients.totalCount'], searches: [{ list: 'patients', arguments: ['search'], totalCount: total, returned: null }] });
     expect(JSON.stringify(record)).not.toContain(phone);
+    // Nor a hash a guess could be checked against: the same document with another number hashes the same.
+    expect(record.documentHash).not.toBe(sha256(`{ patients(search: "${phone}") { totalCount } }`));
+    const otherNumber = await recordOf(await server.gql('{ patients(search: "555-0000") { totalCount } }'));
+    expect(otherNumber.documentHash).toBe(record.documentHash);
 
     const none = await server.gql('query Probe($q: String) { patients(search: $q, first: 5) { nodes { id } } }', { q: 'no such person zzqx' });
     expect(none.data).toEqual({ patients: { nodes: [] } });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { getOperationAST, GraphQLError, print } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, print, visit, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { RequestContext } from '../context.js';
@@ -50,9 +50,22 @@ export async function writePhiAccess(prisma: PrismaClient, access: PhiAccessWrit
   return id;
 }
 
-/** sha256 of the document as the app sent it, so an app can find its own queries in the audit. */
-export function documentHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+/**
+ * sha256 of the document as the app sent it, so an app can find its own queries in the record. A
+ * document carrying string values inline (a search term, a phone number) is hashed printed with each of
+ * them replaced by "": a hash of the text itself would let anyone holding the record recover a term by
+ * guessing, and the record keeps searches by presence only. Apps that pass values as variables, as
+ * clients do, keep the plain hash.
+ */
+export function documentHash(text: string, document: DocumentNode): string {
+  let inlineStrings = false;
+  const masked = visit(document, {
+    [Kind.STRING]: () => {
+      inlineStrings = true;
+      return { kind: Kind.STRING, value: '' };
+    },
+  });
+  return createHash('sha256').update(inlineStrings ? print(masked) : text).digest('hex');
 }
 
 function auditUnavailable(): GraphQLError {
@@ -93,7 +106,7 @@ export function usePhiAudit({ prisma, scopeUsage }: PhiAuditOptions): Plugin<Req
                 apiKeyId: caller.key.id,
                 installationId: caller.installation.id,
                 operationName: operation.name?.value ?? args.operationName ?? null,
-                documentHash: documentHash(typeof query === 'string' ? query : print(args.document)),
+                documentHash: documentHash(typeof query === 'string' ? query : print(args.document), args.document),
                 traceId: context.traceId,
                 fieldPaths: collector.fieldPaths(),
                 patients: collector.patients(),
