@@ -1,4 +1,4 @@
-import { describeTarget, openDatabase, parseDatabaseUrl } from './db/database.js';
+import { describeTarget, openDatabase, parseDatabaseUrl, preparedStatementsFromEnv } from './db/database.js';
 import { lockDataDirectory } from './db/lock.js';
 import { startTelemetry } from './telemetry.js';
 import { readHardeningConfig, readServerConfig } from './http/config.js';
@@ -26,6 +26,7 @@ const target = parseDatabaseUrl();
 function readSettings() {
   try {
     secretKeyFromEnv();
+    preparedStatementsFromEnv();
     return { serverConfig: readServerConfig(), hardeningConfig: readHardeningConfig() };
   } catch (error) {
     console.error(`clinicgraph cannot start: ${error instanceof Error ? error.message : String(error)}`);

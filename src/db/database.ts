@@ -232,8 +232,28 @@ function statementNames(max = 500): (text: string) => string | undefined {
 
 /** One naming for the process: a name means the same text on every connection, whichever reader sends it. */
 const nameOfStatement = statementNames();
+const unnamed = () => undefined;
 
-function directRead(pool: pg.Pool, listeners: ReadonlySet<StatementListener>, types: typeof clinicRowTypes): DirectRead {
+/**
+ * DATABASE_PREPARED_STATEMENTS=off sends every statement unnamed: for a pooler between the server and
+ * PostgreSQL that hands each transaction another server connection (PgBouncer's transaction mode before
+ * 1.21, or with max_prepared_statements = 0), where a statement prepared on one connection is missing on the next.
+ */
+export function preparedStatementsFromEnv(value = process.env.DATABASE_PREPARED_STATEMENTS): boolean {
+  if (value === undefined || value === '' || value === 'on') return true;
+  if (value === 'off') return false;
+  throw new Error(`DATABASE_PREPARED_STATEMENTS must be on or off; got "${value}".`);
+}
+
+interface DirectReadOptions {
+  pool: pg.Pool;
+  listeners: ReadonlySet<StatementListener>;
+  types: typeof clinicRowTypes;
+  prepared: boolean;
+}
+
+function directRead({ pool, listeners, types, prepared }: DirectReadOptions): DirectRead {
+  const nameOf = prepared ? nameOfStatement : unnamed;
   return async <Row>(sql: Prisma.Sql) => {
     // Instants go as UTC text: pg would send local time with an offset, which a timestamp column ignores.
     const values = sql.values.map((value) => (value instanceof Date ? value.toISOString() : value));
@@ -242,7 +262,7 @@ function directRead(pool: pg.Pool, listeners: ReadonlySet<StatementListener>, ty
       for (const listener of listeners) listener(sql.text, params);
     }
     const text = sql.text;
-    const result = await tracedStatement(text, () => pool.query({ name: nameOfStatement(text), text, values, types }));
+    const result = await tracedStatement(text, () => pool.query({ name: nameOf(text), text, values, types }));
     return result.rows as Row[];
   };
 }
@@ -261,6 +281,8 @@ export interface PostgresOptions {
   poolSize?: number;
   statementTimeoutMs?: number;
   connectionTimeoutMs?: number;
+  /** Named (prepared) statements for clinic reads; defaults to DATABASE_PREPARED_STATEMENTS (on). */
+  preparedStatements?: boolean;
 }
 
 function postgresPoolConfig(url: string, options: PostgresOptions): pg.PoolConfig {
@@ -308,6 +330,7 @@ async function migratePostgres(url: string): Promise<string[]> {
 
 export async function openDatabase(target: DatabaseTarget, options: PostgresOptions = {}): Promise<Database> {
   if (target.kind === 'postgres') {
+    const prepared = options.preparedStatements ?? preparedStatementsFromEnv();
     const pools = [target.url, ...(options.replicaUrls ?? replicaUrlsFromEnv())].map((url) => {
       const pool = new pg.Pool(postgresPoolConfig(url, options));
       // An idle client losing its server must not take the process down; the next query reconnects.
@@ -317,7 +340,10 @@ export async function openDatabase(target: DatabaseTarget, options: PostgresOpti
     const { prisma, onStatement, listeners } = observedClient(new PrismaPg(pools[0]!));
     const replicas = pools.slice(1).map((pool) => observedClient(new PrismaPg(pool), listeners).prisma);
     [prisma, ...replicas].forEach((client, i) =>
-      directs.set(client, { clinicRows: directRead(pools[i]!, listeners, clinicRowTypes), query: directRead(pools[i]!, listeners, prismaLikeTypes) }),
+      directs.set(client, {
+        clinicRows: directRead({ pool: pools[i]!, listeners, types: clinicRowTypes, prepared }),
+        query: directRead({ pool: pools[i]!, listeners, types: prismaLikeTypes, prepared }),
+      }),
     );
     let next = 0;
     let closing: Promise<void> | undefined;

@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { newPGlite } from '../../src/db/pglite.js';
-import { openDatabase, wrapPGlite, type Database } from '../../src/db/database.js';
+import { openDatabase, wrapPGlite, type Database, type PostgresOptions } from '../../src/db/database.js';
 
-/** A private copy of the seeded test database for one test file. */
-export async function openTestDatabase(): Promise<Database> {
+/** A private copy of the seeded test database for one test file (`options` apply on PostgreSQL). */
+export async function openTestDatabase(options: PostgresOptions = {}): Promise<Database> {
   const source = inject('testDatabase');
   if (source.kind === 'pglite') {
     const dump = await readFile(source.dumpPath);
@@ -21,7 +21,7 @@ export async function openTestDatabase(): Promise<Database> {
   await admin.end();
   const url = new URL(source.serverUrl);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ kind: 'postgres', url: url.toString() });
+  const db = await openDatabase({ kind: 'postgres', url: url.toString() }, options);
   let closing: Promise<void> | undefined;
   return {
     ...db,
