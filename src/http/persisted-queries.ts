@@ -1,6 +1,7 @@
 import { createInMemoryAPQStore, useAPQ, type APQStore } from '@graphql-yoga/plugin-apq';
 import type { Plugin } from 'graphql-yoga';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { sharedRedis } from './redis.js';
 import type { Logger } from 'pino';
 import type { HardeningConfig } from './config.js';
 import { stateOf } from './request-state.js';
@@ -43,19 +44,10 @@ function sharedStore(options: { redis: Redis; local: APQStore; prefix: string; t
 export function createPersistedQueries(config: HardeningConfig, logger: Logger): PersistedQueries {
   const { maxEntries, ttlSeconds } = config.persistedQueries;
   const local = createInMemoryAPQStore({ max: maxEntries, ttl: ttlSeconds * 1000 });
-  let redis: Redis | null = null;
-  if (config.rateLimit.redisUrl) {
-    redis = new Redis(config.rateLimit.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false });
-    let reported = false;
-    redis.on('error', (error: Error) => {
-      if (!reported) logger.warn({ err: { name: error.name, message: error.message } }, 'persisted queries: Redis unavailable, using this instance only');
-      reported = true;
-    });
-    redis.on('ready', () => {
-      reported = false;
-    });
-  }
-  const store = redis ? sharedStore({ redis, local, prefix: `${config.rateLimit.keyPrefix}:apq:`, ttlSeconds }) : local;
+  const shared = config.rateLimit.redisUrl
+    ? sharedRedis({ url: config.rateLimit.redisUrl, logger, unavailable: 'persisted queries: Redis unavailable, using this instance only' })
+    : null;
+  const store = shared ? sharedStore({ redis: shared.redis, local, prefix: `${config.rateLimit.keyPrefix}:apq:`, ttlSeconds }) : local;
   const apq = useAPQ({ store });
   return {
     plugin: {
@@ -73,7 +65,7 @@ export function createPersistedQueries(config: HardeningConfig, logger: Logger):
       },
     },
     close: async () => {
-      if (redis) await redis.quit().catch(() => redis?.disconnect());
+      await shared?.close();
     },
   };
 }

@@ -1,8 +1,8 @@
-import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from 'pino';
 import type { HardeningConfig } from './config.js';
 import type { RateLimitState } from './request-state.js';
+import { sharedRedis } from './redis.js';
 import { memorySlidingWindow, redisSlidingWindow, type SlidingWindowLimiter } from './sliding-window.js';
 
 /**
@@ -40,16 +40,7 @@ export function createLimiters(config: HardeningConfig['rateLimit'], logger: Log
       close: async () => inMemory.close(),
     };
   }
-  // No offline queue: while Redis is away, commands fail at once and the in-memory insurance limiter answers.
-  const redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-  let reported = false;
-  redis.on('error', (error: Error) => {
-    if (!reported) logger.warn({ err: { name: error.name, message: error.message } }, 'rate limiter: Redis unavailable, limiting per instance');
-    reported = true;
-  });
-  redis.on('ready', () => {
-    reported = false;
-  });
+  const { redis, close } = sharedRedis({ url: config.redisUrl, logger, unavailable: 'rate limiter: Redis unavailable, limiting per instance' });
   // Without this, requests arriving while the connection opens would each be limited per instance.
   const ready = new Promise<void>((resolve) => {
     const settle = () => {
@@ -73,7 +64,7 @@ export function createLimiters(config: HardeningConfig['rateLimit'], logger: Log
     ready,
     close: async () => {
       inMemory.close();
-      await redis.quit().catch(() => redis.disconnect());
+      await close();
     },
   };
 }
