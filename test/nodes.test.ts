@@ -2,18 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clinicTables, type ClinicType } from '../src/resources.js';
 import { scopeOfType } from '../src/scopes.js';
 import { startTestServer, type TestServer } from './support/app.js';
+import { firstIdOfEachResource } from './support/samples.js';
 
 let server: TestServer;
-const ids = {} as Record<ClinicType, string>;
+let ids: Record<ClinicType, string>;
 beforeAll(async () => {
   server = await startTestServer();
-  for (const table of clinicTables) {
-    const [row] = await server.db.prisma.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT id FROM "${table}" WHERE "organizationId" = $1 ORDER BY id LIMIT 1`,
-      server.clinics[0]!.id,
-    );
-    ids[table] = row!.id;
-  }
+  ids = await firstIdOfEachResource(server.db.prisma, server.clinics[0]!.id);
 });
 afterAll(() => server.close());
 

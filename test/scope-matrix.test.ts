@@ -19,6 +19,7 @@ import { clinicTables, isClinicType, resourceOf, type ClinicType } from '../src/
 import { allScopes, canonicalScopes, scopeAliases, type Scope } from '../src/scopes.js';
 import { createApp as createMarketplaceApp, createKey, installApp, updateAppScopes } from '../src/marketplace/service.js';
 import { startTestServer, type TestServer } from './support/app.js';
+import { firstIdOfEachResource } from './support/samples.js';
 
 /**
  * The scope matrix, generated from the schema rather than listed by hand: every root field, every
@@ -60,18 +61,8 @@ beforeAll(async () => {
   server = await startTestServer({ hardening });
   for (const served of Object.values(schemas)) apps.set(served, served === schema ? server.app : createApp({ db: server.db, hardening, schema: served }));
   const organizationId = server.clinics[0]!.id;
-  samples = Object.fromEntries(
-    await Promise.all(
-      clinicTables.map(async (table) => {
-        // A row with as many children as the clinic has: the one most referenced, so nested lists are not empty.
-        const rows = await server.db.prisma.$queryRawUnsafe<{ id: string }[]>(
-          `SELECT id FROM "${table}" WHERE "organizationId" = $1 ORDER BY id LIMIT 1`,
-          organizationId,
-        );
-        return [table, rows[0]?.id ?? ''];
-      }),
-    ),
-  ) as Record<ClinicType, string>;
+  // Then rows with as many children as the clinic has (the most referenced), so nested lists are not empty.
+  samples = await firstIdOfEachResource(server.db.prisma, organizationId);
   Object.assign(samples, await richSamples(organizationId));
 }, 300_000);
 afterAll(async () => {

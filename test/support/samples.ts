@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
+import { clinicTables, type ClinicType } from '../../src/resources.js';
 
 /** One id of each entity type in a clinic, for probing root fields, nested paths and node lookups. */
 export async function sampleIds(prisma: PrismaClient, organizationId: string) {
@@ -30,3 +31,14 @@ export async function sampleIds(prisma: PrismaClient, organizationId: string) {
 }
 
 export type SampleIds = Awaited<ReturnType<typeof sampleIds>>;
+
+/** The first id (in id order) of every clinic resource in a clinic, by Node type. */
+export async function firstIdOfEachResource(prisma: PrismaClient, organizationId: string): Promise<Record<ClinicType, string>> {
+  const entries = await Promise.all(
+    clinicTables.map(async (table) => {
+      const rows = await prisma.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM "${table}" WHERE "organizationId" = $1 ORDER BY id LIMIT 1`, organizationId);
+      return [table, rows[0]?.id ?? ''] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<ClinicType, string>;
+}
