@@ -1,8 +1,21 @@
 /**
- * The four benchmark queries, as each peer is asked for them: a GraphQL document for clinicgraph,
- * a path for the REST baseline and the one-statement limit (both serve the same paths).
+ * The four benchmark queries, as each peer is asked for them: a GraphQL document for clinicgraph (and
+ * the Pothos + Prisma peer, which serves the same fields), a path for the REST baseline and the
+ * one-statement limit (both serve the same paths), and PostGraphile's own document for the same rows.
  */
 export type QueryId = 'Q0' | 'Q1' | 'Q2' | 'Q3';
+
+/**
+ * A query in PostGraphile's schema (peer e): its inflection names the fields (allPatients, rowId,
+ * appointmentsByOrganizationIdAndPatientId …), aliases give them clinicgraph's names, and `data` maps
+ * what aliases cannot (a connection where clinicgraph has a list, timestamps without a zone) so the
+ * orchestrator compares rows, not envelopes. It has no authentication: the clinic is a condition.
+ */
+export interface PostGraphileQuery {
+  graphql: string;
+  variables(n: number, organizationId: string): Record<string, unknown>;
+  data(answer: unknown): unknown;
+}
 
 export interface BenchQuery {
   id: QueryId;
@@ -20,7 +33,14 @@ export interface BenchQuery {
   levels: number;
   /** Statements besides the data: authentication, and the PHI access record when patient data is returned. */
   overhead: number;
+  /** Absent where PostGraphile has no counterpart (`me`: it knows no caller). */
+  postgraphile?: PostGraphileQuery;
 }
+
+type Row = Record<string, unknown>;
+/** PostGraphile answers a `timestamp` (no zone, stored as UTC) as `2025-01-02T09:30:00`; clinicgraph as an instant. */
+const instant = (value: unknown) => (typeof value === 'string' ? new Date(`${value}Z`).toISOString() : value);
+const nodesOf = (connection: unknown) => (connection as { nodes: Row[] }).nodes;
 
 export const patientPageSize = 100;
 export const appointmentsPerPatient = 5;
@@ -46,6 +66,11 @@ export function benchQueries(patientIds: readonly string[]): BenchQuery[] {
       path: (n) => `/patients/${patientId(n)}`,
       levels: 1,
       overhead: 2,
+      postgraphile: {
+        graphql: 'query Q1($id: String!) { patient: patientByRowId(rowId: $id) { id: rowId firstName lastName dateOfBirth email } }',
+        variables: (n) => ({ id: patientId(n) }),
+        data: (answer) => answer,
+      },
     },
     {
       id: 'Q2',
@@ -56,6 +81,26 @@ export function benchQueries(patientIds: readonly string[]): BenchQuery[] {
       path: () => `/patients?first=${patientPageSize}&appointments=${appointmentsPerPatient}`,
       levels: 3,
       overhead: 2,
+      postgraphile: {
+        graphql: `query Q2($organizationId: String!) {
+          patients: allPatients(condition: { organizationId: $organizationId }, orderBy: [LAST_NAME_ASC, FIRST_NAME_ASC, ROW_ID_ASC], first: ${patientPageSize}) {
+            nodes { id: rowId firstName lastName
+              appointments: appointmentsByOrganizationIdAndPatientId(orderBy: [SCHEDULED_START_DATE_ASC, ROW_ID_ASC], first: ${appointmentsPerPatient}) {
+                nodes { id: rowId scheduledStartDate status
+                  provider: providerByOrganizationIdAndProviderId { id: rowId displayFirstName displayLastName } } } } } }`,
+        variables: (_n, organizationId) => ({ organizationId }),
+        data: (answer) => ({
+          patients: {
+            nodes: nodesOf((answer as Row).patients).map((patient) => ({
+              ...patient,
+              appointments: {
+                // PostGraphile names enum values as PostgreSQL spells them; clinicgraph's are upper case.
+                nodes: nodesOf(patient.appointments).map((a) => ({ ...a, scheduledStartDate: instant(a.scheduledStartDate), status: String(a.status).toUpperCase() })),
+              },
+            })),
+          },
+        }),
+      },
     },
     {
       id: 'Q3',
@@ -66,6 +111,24 @@ export function benchQueries(patientIds: readonly string[]): BenchQuery[] {
       path: () => `/bills?first=${billPageSize}`,
       levels: 3,
       overhead: 2,
+      postgraphile: {
+        graphql: `query Q3($organizationId: String!) {
+          bills: allBills(condition: { organizationId: $organizationId }, orderBy: [DATE_OF_SERVICE_DESC, ROW_ID_DESC], first: ${billPageSize}) {
+            nodes { id: rowId billNumber: humanId dateOfService
+              patient: patientByOrganizationIdAndPatientId { id: rowId firstName lastName }
+              codingGroups: codingGroupsByOrganizationIdAndBillId(orderBy: [POSITION_ASC, ROW_ID_ASC]) { nodes { id: rowId status
+                diagnoses: diagnosesByOrganizationIdAndCodingGroupId(orderBy: [POSITION_ASC, ROW_ID_ASC]) { nodes { code description } }
+                lineItems: lineItemsByOrganizationIdAndCodingGroupId(orderBy: [POSITION_ASC, ROW_ID_ASC]) { nodes { code description units charge } } } } } } }`,
+        variables: (_n, organizationId) => ({ organizationId }),
+        data: (answer) => ({
+          bills: {
+            nodes: nodesOf((answer as Row).bills).map((bill) => ({
+              ...bill,
+              codingGroups: nodesOf(bill.codingGroups).map((group) => ({ ...group, diagnoses: nodesOf(group.diagnoses), lineItems: nodesOf(group.lineItems) })),
+            })),
+          },
+        }),
+      },
     },
   ];
 }

