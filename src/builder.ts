@@ -4,18 +4,19 @@ import RelayPlugin from '@pothos/plugin-relay';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import PhiRecordPlugin from './audit/plugin.js';
+import ArgumentRefusalsPlugin from './http/argument-refusals.js';
 import type { RequestContext } from './context.js';
-import { badUserInput, insufficientScope } from './errors.js';
+import { insufficientScope } from './errors.js';
 export { insufficientScope } from './errors.js';
 import { typeOfId } from './ids.js';
-import { fieldCost } from './http/cost.js';
+import { costModel, fieldCost } from './http/cost.js';
 import { loadNode } from './data/nodes.js';
 
 /** Marks the fields that return the Node interface through `loadNode`, the guarded node loading (checked at build). */
 export const guardedNodeExtension = 'clinicgraphGuardedNode';
 
-/** Most ids one `nodes` call (or any id-list argument) takes. */
-export const maxIdsPerList = 100;
+/** Most ids one `nodes` call takes: any list argument's bound (MAX_LIST_ARGUMENT). */
+export const maxIdsPerList = costModel.maxListArgument;
 import {
   allScopes,
   insufficientScopeMessage,
@@ -57,8 +58,10 @@ export const builder = new SchemaBuilder<{
   };
   Connection: { totalCount: () => Promise<number> };
 }>({
-  // The PHI record observes inside the scope checks: a field a scope denied is not counted as read.
-  plugins: [ScopeAuthPlugin, RelayPlugin, DirectivesPlugin, ComplexityPlugin, PhiRecordPlugin],
+  // The PHI record observes inside the scope checks: a field a scope denied is not counted as read. A
+  // field whose arguments were refused before execution answers its refusal before anything else runs
+  // (relay's id decoding included).
+  plugins: [ScopeAuthPlugin, RelayPlugin, DirectivesPlugin, ComplexityPlugin, PhiRecordPlugin, ArgumentRefusalsPlugin],
   // Costs are attached to fields here and enforced per operation before execution (src/http/limits.ts).
   complexity: { fieldComplexity: fieldCost, disabled: true },
   defaultFieldNullability: false,
@@ -96,13 +99,8 @@ export const builder = new SchemaBuilder<{
     defaultEdgeTypeOptions: { description: 'An item of a page, with its cursor.' },
     // Ids are already global (their prefix names the type), so they pass through unchanged.
     encodeGlobalID: (_typename: string, id: string | number | bigint) => String(id),
-    decodeGlobalID: (globalID: string) => {
-      const type = typeOfId(globalID);
-      if (!type) {
-        throw badUserInput(`"${globalID.slice(0, 64)}" is not a clinicgraph id. Ids look like pat_… or apt_….`);
-      }
-      return { typename: type, id: globalID };
-    },
+    // A malformed id is refused before execution, naming its argument (src/http/arguments.ts), and again by loadNode.
+    decodeGlobalID: (globalID: string) => ({ typename: typeOfId(globalID) ?? '', id: globalID }),
     // A node's type is the prefix of its id; node types carry no loaders of their own (src/schema/guards.ts refuses one).
     nodeTypeOptions: {
       description: 'An entity with a global id: refetch any of them with `node(id:)`.',
@@ -118,12 +116,8 @@ export const builder = new SchemaBuilder<{
       args: { ids: { description: `Global ids of any types, at most ${maxIdsPerList}; answered in the same order.` } },
       description: `Entities by id (at most ${maxIdsPerList}), in the order asked. Null for each id that does not exist in this organization; an error for each id whose type the key cannot read, the others still answer.`,
       extensions: { [guardedNodeExtension]: true },
-      resolve: (_root, { ids }, context) => {
-        if (ids.length > maxIdsPerList) {
-          throw badUserInput(`"ids" takes at most ${maxIdsPerList} ids; got ${ids.length}.`, { argument: 'ids', max: maxIdsPerList });
-        }
-        return Promise.all(ids.map(({ id }) => loadNode(context, id)));
-      },
+      // Its length is bounded before execution (src/http/arguments.ts).
+      resolve: (_root, { ids }, context) => Promise.all(ids.map(({ id }) => loadNode(context, id))),
     },
   },
 });

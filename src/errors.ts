@@ -7,6 +7,10 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
+  /** The database (or the PHI record) is not answering: retry after `Retry-After`. */
+  | 'SERVICE_UNAVAILABLE'
+  /** A statement ran past DATABASE_STATEMENT_TIMEOUT_MS: ask for less. */
+  | 'TIMEOUT'
   | 'INTERNAL_SERVER_ERROR';
 
 /** An error meant for the caller: its message says what to fix; `status` is used when it fails the whole request. */

@@ -194,7 +194,8 @@ describe('PHI access audit', () => {
       expect(response.data).toBeUndefined();
       expect(response.errors).toHaveLength(1);
       expect(response.errors![0]!.message).toMatch(/access record could not be saved, so no data was returned/);
-      expect(response.errors![0]!.extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', traceId: response.headers.get('x-trace-id') });
+      expect(response.errors![0]!.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', reason: 'AUDIT_UNAVAILABLE', traceId: response.headers.get('x-trace-id') });
+      expect(response.headers.get('retry-after')).toBe('5');
       expect(JSON.stringify(response)).not.toContain('firstName');
 
       const products = await server.gql('{ products(first: 1) { nodes { name } } }');

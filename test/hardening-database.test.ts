@@ -122,7 +122,7 @@ describe('when the database is unreachable', () => {
       expect(down.retryAfter).toBe('5');
       expect(down.body.errors?.[0]).toMatchObject({
         message: 'The database is unavailable. Retry in 5 seconds.',
-        extensions: { code: 'INTERNAL_SERVER_ERROR', reason: 'DATABASE_UNAVAILABLE' },
+        extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'DATABASE_UNAVAILABLE' },
       });
       expect(down.text).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|prisma|5432/i);
     }
@@ -142,7 +142,7 @@ describe('when the database is unreachable', () => {
     try {
       const answer = await ask('{ patients(first: 1) { totalCount } }', withDeadReader);
       expect(answer.body.errors?.[0]?.message).toBe('The database is unavailable. Retry in 5 seconds.');
-      expect(answer.body.errors?.[0]?.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(answer.body.errors?.[0]?.extensions.code).toBe('SERVICE_UNAVAILABLE');
       expect(answer.status).toBe(503);
     } finally {
       await withDeadReader.close();
@@ -165,7 +165,7 @@ describe('statement timeout (DATABASE_STATEMENT_TIMEOUT_MS on PostgreSQL)', () =
       expect(answer.body.data).toEqual({ patients: null });
       expect(answer.body.errors?.[0]).toMatchObject({
         message: expect.stringContaining('took too long to answer and the query was cancelled'),
-        extensions: { code: 'INTERNAL_SERVER_ERROR', reason: 'STATEMENT_TIMEOUT' },
+        extensions: { code: 'TIMEOUT', reason: 'STATEMENT_TIMEOUT' },
       });
       expect(answer.text).not.toMatch(/57014|canceling statement|Patient"/);
     } finally {

@@ -70,7 +70,7 @@ describe('patients', () => {
   it('caps pages at 100 and refuses more with a clear error', async () => {
     expect((await page({ first: 100 })).nodes).toHaveLength(100);
     const response = await server.gql(pageQuery, { first: 101 });
-    expect(response.errors?.[0]?.message).toBe('"first" must be between 0 and 100; got 101.');
+    expect(response.errors?.[0]?.message).toBe('"first" of patients must be between 0 and 100; got 101.');
     expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const both = await server.gql(pageQuery, { first: 1, last: 1 });
     expect(both.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

@@ -6,6 +6,7 @@ import type { RequestContext } from '../context.js';
 import { newId } from '../ids.js';
 import { patientLookupSql } from '../resources.js';
 import { directQueryOf } from '../db/database.js';
+import { databaseRetryAfterSeconds } from '../http/errors.js';
 import { planOf, startCollecting, stopCollecting, type AccessCollector, type PatientSearch } from './access.js';
 import type { ScopeUsageRecorder } from './scope-usage.js';
 
@@ -71,7 +72,13 @@ export function documentHash(text: string, document: DocumentNode): string {
 function auditUnavailable(): GraphQLError {
   return new GraphQLError(
     'This response would carry patient data, but its access record could not be saved, so no data was returned. Retry the request; if it keeps failing, contact support with the trace id.',
-    { extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 503 } } },
+    {
+      extensions: {
+        code: 'SERVICE_UNAVAILABLE',
+        reason: 'AUDIT_UNAVAILABLE',
+        http: { status: 503, headers: { 'Retry-After': String(databaseRetryAfterSeconds) } },
+      },
+    },
   );
 }
 

@@ -46,7 +46,11 @@ export function encodeCursor(row: { id: string }, order: readonly SortKey[]): st
   return Buffer.from(JSON.stringify({ o: signature(order), id: row.id })).toString('base64url');
 }
 
-function decodeCursor(cursor: string, order: readonly SortKey[], rowType: IdentifiedType, argument: string): string {
+/**
+ * A cursor's content, when it is a cursor of a list of `rowType` rows; run on every `after`/`before`
+ * before the operation executes (src/http/arguments.ts), and again by the page to read its position.
+ */
+export function readCursor(cursor: string, rowType: IdentifiedType, argument: string): { order: unknown; id: string } {
   let payload: unknown;
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -63,21 +67,18 @@ function decodeCursor(cursor: string, order: readonly SortKey[], rowType: Identi
   if (typeOfId(candidate.id) !== rowType) {
     throw badUserInput(`"${argument}" is a cursor of another list. Pass an endCursor or startCursor this list returned.`, { argument });
   }
-  if (candidate.o !== signature(order)) {
+  return { order: candidate.o, id: candidate.id };
+}
+
+function decodeCursor(cursor: string, order: readonly SortKey[], rowType: IdentifiedType, argument: string): string {
+  const read = readCursor(cursor, rowType, argument);
+  if (read.order !== signature(order)) {
     throw badUserInput(
       `"${argument}" is a cursor of this list in another order. Cursors are valid only with the orderBy that produced them.`,
       { argument },
     );
   }
-  return candidate.id;
-}
-
-function checkSize(value: number | null | undefined, argument: string): number | null {
-  if (value === null || value === undefined) return null;
-  if (!Number.isInteger(value) || value < 0 || value > maxPageSize) {
-    throw badUserInput(`"${argument}" must be between 0 and ${maxPageSize}; got ${value}.`, { argument, max: maxPageSize });
-  }
-  return value;
+  return read.id;
 }
 
 /**
@@ -90,8 +91,9 @@ export function pageRequest(
   order: readonly SortKey[],
   { rowType, reads = { hasNextPage: true, hasPreviousPage: true } }: { rowType: IdentifiedType; reads?: PageInfoReads },
 ): PageRequest {
-  const first = checkSize(args.first, 'first');
-  const last = checkSize(args.last, 'last');
+  // Their bounds are checked before the operation runs (src/http/arguments.ts).
+  const first = args.first ?? null;
+  const last = args.last ?? null;
   if (first !== null && last !== null) throw badUserInput('Pass "first" (with "after") or "last" (with "before"), not both.');
   if (args.after && args.before) throw badUserInput('Pass "after" or "before", not both.');
   if (last !== null && args.after) throw badUserInput('"last" pages backwards: combine it with "before", not "after".');

@@ -12,9 +12,7 @@ import {
   type GraphQLOutputType,
   type GraphQLSchema,
 } from 'graphql';
-import { badUserInput } from '../errors.js';
-import { defaultPageSize } from '../data/pagination.js';
-import { checkStorableText } from './text.js';
+import { defaultPageSize, maxPageSize } from '../data/pagination.js';
 
 /**
  * How an operation's cost is counted, roughly "rows it may load", before it runs:
@@ -32,7 +30,7 @@ import { checkStorableText } from './text.js';
  */
 export const costModel = {
   listMultiplier: positiveInteger(process.env.COST_LIST_MULTIPLIER, 3),
-  /** Longest string any argument takes (`search` has its own, smaller limit). */
+  /** Longest string any argument takes (`search` has its own, smaller limit, src/http/arguments.ts). */
   maxStringArgument: positiveInteger(process.env.MAX_STRING_ARGUMENT, 1000),
   /** Most items any list argument takes. */
   maxListArgument: positiveInteger(process.env.MAX_LIST_ARGUMENT, 100),
@@ -45,44 +43,21 @@ function positiveInteger(raw: string | undefined, fallback: number): number {
 
 const unwrap = (type: GraphQLOutputType): GraphQLOutputType => (isNonNullType(type) ? type.ofType : type);
 
-function checkArgumentBounds(fieldName: string, argument: string, value: unknown): void {
-  if (typeof value === 'string') checkStorableText(value, argument, fieldName);
-  if (typeof value === 'string' && value.length > costModel.maxStringArgument) {
-    throw badUserInput(
-      `"${argument}" of ${fieldName} takes at most ${costModel.maxStringArgument} characters; got ${value.length}.`,
-      { argument, max: costModel.maxStringArgument },
-    );
-  }
-  if (Array.isArray(value)) {
-    if (value.length > costModel.maxListArgument) {
-      throw badUserInput(`"${argument}" of ${fieldName} takes at most ${costModel.maxListArgument} items; got ${value.length}.`, {
-        argument,
-        max: costModel.maxListArgument,
-      });
-    }
-    for (const item of value) checkArgumentBounds(fieldName, argument, item);
-  } else if (value && typeof value === 'object' && !(value instanceof Date)) {
-    for (const [key, item] of Object.entries(value)) checkArgumentBounds(fieldName, `${argument}.${key}`, item);
-  }
-}
-
 function pageSize(args: Record<string, unknown>): number {
   const requested = args.first ?? args.last;
-  return typeof requested === 'number' && Number.isFinite(requested) ? Math.max(0, requested) : defaultPageSize;
+  // A size out of bounds fails its field before anything runs (src/http/arguments.ts): it costs at most a full page.
+  return typeof requested === 'number' && Number.isFinite(requested) ? Math.min(Math.max(0, requested), maxPageSize) : defaultPageSize;
 }
 
 /**
- * The complexity of one field for @pothos/plugin-complexity, from its resolved arguments. It also
- * bounds every argument's strings and lists, and refuses text the database cannot hold, since it sees
- * them all before execution starts.
+ * The complexity of one field for @pothos/plugin-complexity, from its resolved arguments (checked
+ * before cost by src/http/arguments.ts).
  */
 export function fieldCost<Context>(
   args: Record<string, unknown>,
   _context: Context,
   field: GraphQLField<unknown, Context, Record<string, unknown>>,
 ): number | { field: number; multiplier: number } {
-  for (const [argument, value] of Object.entries(args)) checkArgumentBounds(field.name, argument, value);
-
   if (isLeafType(getNamedType(field.type))) return field.name === 'totalCount' ? 1 : 0;
   if (field.name === 'pageInfo') return { field: 0, multiplier: 0 };
   const argumentNames = new Set(field.args.map((arg) => arg.name));
@@ -122,7 +97,7 @@ function costDocument(document: DocumentNode, operationName: string | null | und
 
 /**
  * The cost of the operation `operationName` names (see above), with coerced variables; null when the
- * document has no such operation. Throws the client error of an argument out of bounds.
+ * document has no such operation.
  */
 export function operationCost(options: {
   schema: GraphQLSchema;

@@ -36,54 +36,64 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
-/** PostgreSQL cancelled a statement that ran past DATABASE_STATEMENT_TIMEOUT_MS (SQLSTATE 57014). */
-export function isStatementTimeout(error: unknown): boolean {
+/** Why PostgreSQL cancelled a statement (SQLSTATE 57014): its own timeout, or someone asked (pg_cancel_backend, a failover). */
+export function cancelledStatement(error: unknown): 'timeout' | 'cancelled' | null {
   for (const node of chainOf(error)) {
-    if (node.code === '57014' || node.originalCode === '57014') return true;
+    if (node.code !== '57014' && node.originalCode !== '57014') continue;
+    const message = typeof node.message === 'string' ? node.message : '';
+    return /statement timeout/i.test(message) ? 'timeout' : 'cancelled';
   }
-  return false;
+  return null;
 }
 
-export function databaseUnavailableError(): GraphQLError {
-  return new GraphQLError(`The database is unavailable. Retry in ${databaseRetryAfterSeconds} seconds.`, {
-    extensions: {
-      code: 'INTERNAL_SERVER_ERROR',
-      reason: 'DATABASE_UNAVAILABLE',
-      http: { status: 503, headers: { 'Retry-After': String(databaseRetryAfterSeconds) } },
-    },
+const retryHeaders = { 'Retry-After': String(databaseRetryAfterSeconds) };
+
+const databaseFailures = {
+  unavailable: { message: `The database is unavailable. Retry in ${databaseRetryAfterSeconds} seconds.`, code: 'SERVICE_UNAVAILABLE', reason: 'DATABASE_UNAVAILABLE' },
+  cancelled: {
+    message: `The database cancelled the query (an operator or a failover, not your request). Retry in ${databaseRetryAfterSeconds} seconds.`,
+    code: 'SERVICE_UNAVAILABLE',
+    reason: 'STATEMENT_CANCELLED',
+  },
+  timeout: {
+    message: 'The database took too long to answer and the query was cancelled. Ask for fewer items (a smaller `first`) or narrower filters.',
+    code: 'TIMEOUT',
+    reason: 'STATEMENT_TIMEOUT',
+  },
+} as const satisfies Record<string, { message: string; code: ErrorCode; reason: string }>;
+
+/** The reasons a database failure is answered with, for the log to tell them from unexpected errors. */
+export const databaseFailureReasons: ReadonlySet<string> = new Set(Object.values(databaseFailures).map((failure) => failure.reason));
+
+/**
+ * The error a database failure is answered with, or null when `cause` is no database failure. At a
+ * field (`located`) it keeps the path, and the rest of the data returns; for the whole request
+ * (authentication) it is a 503 to retry, whichever the failure.
+ */
+export function databaseFailureError(cause: unknown, located?: GraphQLError): GraphQLError | null {
+  const cancelled = cancelledStatement(cause);
+  const failure = isDatabaseUnavailable(cause) ? databaseFailures.unavailable : cancelled ? databaseFailures[cancelled] : null;
+  if (!failure) return null;
+  const unavailable = failure.code === 'SERVICE_UNAVAILABLE' || !located;
+  return new GraphQLError(failure.message, {
+    nodes: located?.nodes,
+    source: located?.source,
+    positions: located?.positions,
+    path: located?.path,
+    extensions: { code: failure.code, reason: failure.reason, ...(unavailable ? { http: { status: 503, headers: retryHeaders } } : {}) },
   });
 }
 
-function statementTimeoutError(error: GraphQLError | undefined): GraphQLError {
-  return new GraphQLError(
-    'The database took too long to answer and the query was cancelled. Ask for fewer items (a smaller `first`) or narrower filters.',
-    {
-      nodes: error?.nodes,
-      source: error?.source,
-      positions: error?.positions,
-      path: error?.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR', reason: 'STATEMENT_TIMEOUT' },
-    },
-  );
-}
-
 /**
- * Yoga's masking (no message, stack, SQL or internal name leaves the server) with two failures the
- * caller can act on named plainly: the database being down, and a statement timeout.
+ * Yoga's masking (no message, stack, SQL or internal name leaves the server) with the database
+ * failures a caller can act on named plainly: unavailable or cancelled (retry), a timeout (ask for less).
  */
 export function maskError(error: unknown, message: string, isDev?: boolean): Error {
   let cause = error;
   while (cause instanceof GraphQLError && cause.originalError) cause = cause.originalError;
   // An error written for the caller (its message may quote their input) is never reclassified.
   if (cause instanceof GraphQLError) return yogaMaskError(error, message, isDev);
-  if (isDatabaseUnavailable(cause)) {
-    const unavailable = databaseUnavailableError();
-    return error instanceof GraphQLError
-      ? new GraphQLError(unavailable.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: unavailable.extensions })
-      : unavailable;
-  }
-  if (isStatementTimeout(cause)) return statementTimeoutError(error instanceof GraphQLError ? error : undefined);
-  return yogaMaskError(error, message, isDev);
+  return databaseFailureError(cause, error instanceof GraphQLError ? error : undefined) ?? yogaMaskError(error, message, isDev);
 }
 
 /** Ours, and the two of the persisted-query protocol, which Apollo's and urql's links recognize. */
@@ -93,6 +103,8 @@ const publicCodes = new Set<string>([
   'BAD_USER_INPUT',
   'NOT_FOUND',
   'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
+  'TIMEOUT',
   'INTERNAL_SERVER_ERROR',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_MISMATCH',

@@ -6,7 +6,7 @@ import { authenticate, type Caller } from '../auth/authenticate.js';
 import { clientError } from '../errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { HardeningConfig } from './config.js';
-import { databaseUnavailableError, isDatabaseUnavailable } from './errors.js';
+import { databaseFailureError } from './errors.js';
 import { inputSizeError } from './limits.js';
 import { rateLimitHeaders, type Limiters } from './rate-limit.js';
 import { stateOf, type RateLimitState } from './request-state.js';
@@ -74,7 +74,8 @@ export function createRequestGuard(options: {
         }
         return error;
       }
-      if (isDatabaseUnavailable(error)) return databaseUnavailableError();
+      const failure = databaseFailureError(error);
+      if (failure) return failure;
       logger.error({ traceId: traceIdOf(request), err: error }, 'unexpected error');
       return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 500 } } });
     }

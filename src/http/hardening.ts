@@ -4,7 +4,7 @@ import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { Caller } from '../auth/authenticate.js';
 import type { Database } from '../db/database.js';
 import { readHardeningConfig, withOverrides, type HardeningConfig, type HardeningOverrides } from './config.js';
-import { maskError, useErrorCodes } from './errors.js';
+import { databaseFailureReasons, maskError, useErrorCodes } from './errors.js';
 import { createRequestGuard } from './guard.js';
 import { createReadiness } from './health.js';
 import { createOperationLimits, useOperationLimits, type OperationLimits } from './limits.js';
@@ -75,8 +75,11 @@ export function createHardening(options: {
       causes.delete(error);
       // The located GraphQLError around a resolver's exception says less than the exception itself.
       while (cause instanceof GraphQLError && cause.originalError) cause = cause.originalError;
-      const path = (error as { path?: readonly (string | number)[] }).path;
-      logger.error({ traceId, path: path?.join('.'), err: cause }, 'unexpected error');
+      const path = (error as { path?: readonly (string | number)[] }).path?.join('.');
+      const reason = (error as { extensions?: { reason?: unknown } }).extensions?.reason;
+      // A database that stopped answering is an operations event, not a defect: warned under its own message.
+      if (typeof reason === 'string' && databaseFailureReasons.has(reason)) logger.warn({ traceId, path, reason, err: cause }, 'database failure');
+      else logger.error({ traceId, path, err: cause }, 'unexpected error');
     }
   };
   return {

@@ -11,6 +11,7 @@ import {
   specifiedRules,
   validate,
   type DocumentNode,
+  type FieldNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type ValidationContext,
@@ -19,6 +20,8 @@ import {
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import type { HardeningConfig } from './config.js';
 import { operationCost } from './cost.js';
+import { checkArguments } from './arguments.js';
+import { refuseFields } from './argument-refusals.js';
 import { stateOf } from './request-state.js';
 
 type LimitName = 'depth' | 'aliases' | 'tokens' | 'directives' | 'cost' | 'queryLength' | 'variablesBytes';
@@ -110,11 +113,20 @@ export interface OperationLimits {
   parse(text: string): DocumentNode;
   /** Depth, aliases and directives (graphql-armor), run with graphql-js's specified rules. */
   readonly rules: readonly ValidationRule[];
-  /** Null when the operation fits its cost; else the error that refuses it (an argument out of bounds, or the cost). */
-  costFailure(options: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; variables: Record<string, unknown> }): {
-    cost: number | null;
-    failure: CheckFailure | null;
-  };
+  /**
+   * The arguments (src/http/arguments.ts), then the cost, of an operation whose variables coerced: the
+   * failure that refuses the whole operation if any, the fields that fail alone (a malformed id, cursor
+   * or page size), and the cost once the arguments allow counting it.
+   */
+  argumentsAndCost(options: {
+    schema: GraphQLSchema;
+    document: DocumentNode;
+    operation: OperationDefinitionNode;
+    /** Coerced, for the argument checks. */
+    variables: Record<string, unknown>;
+    /** As sent: the complexity plugin coerces them itself. */
+    rawVariables: Record<string, unknown>;
+  }): { cost: number | null; failure: CheckFailure | null; refusedFields: ReadonlyMap<FieldNode, GraphQLError> };
 }
 
 export function createOperationLimits(config: HardeningConfig): OperationLimits {
@@ -138,22 +150,14 @@ export function createOperationLimits(config: HardeningConfig): OperationLimits 
         throw error;
       }
     },
-    costFailure(options) {
-      let cost: number | null;
-      try {
-        cost = operationCost(options);
-      } catch (error) {
-        // An argument out of bounds, or an id argument that is no id: refused before execution.
-        if (!(error instanceof GraphQLError)) throw error;
-        return {
-          cost: null,
-          failure: {
-            check: 'arguments',
-            error: new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400, spec: true } } }),
-          },
-        };
+    argumentsAndCost({ schema, document, operation, variables, rawVariables }) {
+      const { refusal, refusedFields } = checkArguments({ schema, document, operation, variables });
+      if (refusal) {
+        const error = new GraphQLError(refusal.message, { nodes: refusal.nodes, extensions: { ...refusal.extensions, http: { status: 400, spec: true } } });
+        return { cost: null, failure: { check: 'arguments', error }, refusedFields };
       }
-      if (cost === null || cost <= limits.cost) return { cost, failure: null };
+      const cost = operationCost({ schema, document, operationName: operation.name?.value, variables: rawVariables });
+      if (cost === null || cost <= limits.cost) return { cost, failure: null, refusedFields };
       const error = limitError(
         'cost',
         limits.cost,
@@ -161,7 +165,7 @@ export function createOperationLimits(config: HardeningConfig): OperationLimits 
           `(or \`last\`, default 20): ask for fewer items per page, or fewer nested lists.`,
         cost,
       );
-      return { cost, failure: { check: 'cost', error } };
+      return { cost, failure: { check: 'cost', error }, refusedFields };
     },
   };
 }
@@ -239,13 +243,15 @@ export function checkOperation(
   }
   if (failures.length > 0) return result({ document, operation, variables });
 
-  const { cost, failure } = limits.costFailure({
+  const { cost, failure, refusedFields } = limits.argumentsAndCost({
     schema,
     document,
-    operationName: operation.name?.value ?? input.operationName,
-    // As sent, like the server's pipeline: the complexity plugin coerces them itself.
-    variables: rawVariables as Record<string, unknown>,
+    operation,
+    variables,
+    rawVariables: rawVariables as Record<string, unknown>,
   });
+  // The fields the server would answer null with their error, then what refuses the whole operation.
+  for (const error of refusedFields.values()) failures.push({ check: 'arguments', error });
   if (failure) failures.push(failure);
   return result({ document, operation, variables, cost });
 }
@@ -271,12 +277,20 @@ export function useOperationLimits(limits: OperationLimits, config: HardeningCon
       state.operationType = operation?.operation;
       // Unknown or ambiguous operation names and invalid variables: execution reports them as usual.
       if (!operation) return;
-      const variables = args.variableValues ?? {};
-      if (getVariableValues(args.schema, operation.variableDefinitions ?? [], variables).errors) return;
-      // The variables as sent: the complexity plugin coerces them itself.
-      const { cost, failure } = limits.costFailure({ schema: args.schema, document: args.document, operationName: args.operationName, variables });
+      const rawVariables = args.variableValues ?? {};
+      const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], rawVariables);
+      if (coerced.errors) return;
+      const { cost, failure, refusedFields } = limits.argumentsAndCost({
+        schema: args.schema,
+        document: args.document,
+        operation,
+        variables: coerced.coerced,
+        rawVariables,
+      });
       if (cost !== null) state.cost = cost;
       if (failure) setResultAndStopExecution({ errors: [failure.error] });
+      // Each refused field answers null with its error (src/http/argument-refusals.ts); the others run.
+      else if (refusedFields.size > 0) refuseFields(args.contextValue, refusedFields);
     },
   };
   return config.fieldSuggestions ? [parsing] : [parsing, blockFieldSuggestionsPlugin({ mask: '' }) as Plugin<{ request: Request }>];

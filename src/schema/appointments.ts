@@ -3,7 +3,7 @@ import { byIdArgument, idFilterArgument } from './id-arguments.js';
 import { builder, fieldGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
-import { checkDateRange, given, parseId } from './arguments.js';
+import { checkDateRange, given } from './arguments.js';
 import { childConnection, connectionType, enumOf, referenceTo, resourceNode, rootConnection, rowById } from './connections.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders, type ChangedSinceArgs } from './ordering.js';
 import { FacilityRef } from './facilities.js';
@@ -94,9 +94,9 @@ builder.queryFields((t) => ({
         appointmentList(
           args,
           given(
-            args.facilityId != null && { op: 'eq', column: 'facilityId', value: parseId(args.facilityId, 'Facility', 'facilityId') },
-            args.patientId != null && { op: 'eq', column: 'patientId', value: parseId(args.patientId, 'Patient', 'patientId') },
-            args.providerId != null && { op: 'eq', column: 'providerId', value: parseId(args.providerId, 'Provider', 'providerId') },
+            args.facilityId != null && { op: 'eq', column: 'facilityId', value: args.facilityId },
+            args.patientId != null && { op: 'eq', column: 'patientId', value: args.patientId },
+            args.providerId != null && { op: 'eq', column: 'providerId', value: args.providerId },
           ),
         ),
         args,
@@ -107,7 +107,7 @@ builder.queryFields((t) => ({
     ...fieldGuard('Appointment', 'An appointment by id; null when none exists in this organization.'),
     type: AppointmentRef,
     args: { id: byIdArgument(t.arg, 'Appointment') },
-    resolve: (_root, args, context, info) => rowById(context, 'Appointment', parseId(args.id, 'Appointment'), info),
+    resolve: (_root, args, context, info) => rowById(context, 'Appointment', args.id, info),
   }),
 }));
 

@@ -12,6 +12,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { getDirective } from '@graphql-tools/utils';
+import { boundedByRequestExtension } from '../http/arguments.js';
 import { checkOperation, operationCheckNames, type CheckFailure, type OperationCheckName, type OperationLimits } from '../http/limits.js';
 import type { Caller } from '../auth/authenticate.js';
 import { builder } from '../builder.js';
@@ -188,7 +189,8 @@ const checkDescriptions: Record<OperationCheckName, string> = {
   validation: "The document is valid against the schema (graphql-js's rules).",
   operation: 'The document names one operation to run (operationName when it has several).',
   variables: "The variables fit the operation's variable definitions.",
-  arguments: 'Every string argument and list argument fits its bounds (MAX_STRING_ARGUMENT, MAX_LIST_ARGUMENT).',
+  arguments:
+    "Every argument fits its type's rules: text within MAX_STRING_ARGUMENT (100 for `search`) without NUL, control characters or lone surrogates, lists within MAX_LIST_ARGUMENT, page sizes 0 to 100, ids of the type the argument names, cursors of the list they are passed to. Text and lists refuse the operation; a wrong id, cursor or page size fails its field only.",
   cost: 'The cost fits MAX_QUERY_COST.',
 };
 
@@ -269,8 +271,8 @@ builder.queryField('authorize', (t) =>
       'Checks an operation without running it: is it valid, which scopes does it need, which of them does this key lack (and why), and what does it cost. Needs no scope: any valid API key may ask, and nothing is read or recorded.',
     complexity: 1,
     args: {
-      document: t.arg.string({ required: true, description: 'The operation, as it would be sent.' }),
-      variables: t.arg({ type: 'JSON', description: 'Its variables, as they would be sent.' }),
+      document: t.arg.string({ required: true, description: 'The operation, as it would be sent.', extensions: { [boundedByRequestExtension]: true } }),
+      variables: t.arg({ type: 'JSON', description: 'Its variables, as they would be sent.', extensions: { [boundedByRequestExtension]: true } }),
       operationName: t.arg.string({ description: 'Which operation of the document, when it has several.' }),
     },
     resolve: (_root, args, context, info) => authorizeOperation(info.schema, context.caller, context.operationLimits, args),

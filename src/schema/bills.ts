@@ -3,7 +3,7 @@ import { byIdArgument, idFilterArgument } from './id-arguments.js';
 import { builder, fieldGuard, partGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
-import { checkDateRange, given, parseId } from './arguments.js';
+import { checkDateRange, given } from './arguments.js';
 import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection, rowById } from './connections.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders, type ChangedSinceArgs } from './ordering.js';
 import { FacilityRef } from './facilities.js';
@@ -176,8 +176,8 @@ builder.queryFields((t) => ({
         billList(
           args,
           given(
-            args.patientId != null && { op: 'eq', column: 'patientId', value: parseId(args.patientId, 'Patient', 'patientId') },
-            args.facilityId != null && { op: 'eq', column: 'facilityId', value: parseId(args.facilityId, 'Facility', 'facilityId') },
+            args.patientId != null && { op: 'eq', column: 'patientId', value: args.patientId },
+            args.facilityId != null && { op: 'eq', column: 'facilityId', value: args.facilityId },
           ),
         ),
         args,
@@ -188,7 +188,7 @@ builder.queryFields((t) => ({
     ...fieldGuard('Bill', 'A bill by id; null when none exists in this organization.'),
     type: BillRef,
     args: { id: byIdArgument(t.arg, 'Bill') },
-    resolve: (_root, args, context, info) => rowById(context, 'Bill', parseId(args.id, 'Bill'), info),
+    resolve: (_root, args, context, info) => rowById(context, 'Bill', args.id, info),
   }),
 }));
 

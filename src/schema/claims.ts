@@ -3,7 +3,7 @@ import { byIdArgument, idFilterArgument } from './id-arguments.js';
 import { builder, fieldGuard, partGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
-import { checkDateRange, given, parseId } from './arguments.js';
+import { checkDateRange, given } from './arguments.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders, type ChangedSinceArgs } from './ordering.js';
 import { BillRef } from './bills.js';
 import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection, rowById } from './connections.js';
@@ -120,8 +120,8 @@ builder.queryFields((t) => ({
         claimList(
           args,
           given(
-            args.patientId != null && { op: 'eq', column: 'patientId', value: parseId(args.patientId, 'Patient', 'patientId') },
-            args.billId != null && { op: 'eq', column: 'billId', value: parseId(args.billId, 'Bill', 'billId') },
+            args.patientId != null && { op: 'eq', column: 'patientId', value: args.patientId },
+            args.billId != null && { op: 'eq', column: 'billId', value: args.billId },
           ),
         ),
         args,
@@ -132,7 +132,7 @@ builder.queryFields((t) => ({
     ...fieldGuard('Claim', 'A claim by id; null when none exists in this organization.'),
     type: ClaimRef,
     args: { id: byIdArgument(t.arg, 'Claim') },
-    resolve: (_root, args, context, info) => rowById(context, 'Claim', parseId(args.id, 'Claim'), info),
+    resolve: (_root, args, context, info) => rowById(context, 'Claim', args.id, info),
   }),
 }));
 

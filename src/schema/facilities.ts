@@ -1,7 +1,7 @@
 import { byIdArgument } from './id-arguments.js';
 import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
-import { given, parseId, searchCondition } from './arguments.js';
+import { given, searchCondition } from './arguments.js';
 import { connectionType, resourceNode, rootConnection, rowById } from './connections.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders } from './ordering.js';
 
@@ -49,6 +49,6 @@ builder.queryFields((t) => ({
     ...fieldGuard('Facility', 'A facility by id; null when none exists in this organization.'),
     type: FacilityRef,
     args: { id: byIdArgument(t.arg, 'Facility') },
-    resolve: (_root, args, context, info) => rowById(context, 'Facility', parseId(args.id, 'Facility'), info),
+    resolve: (_root, args, context, info) => rowById(context, 'Facility', args.id, info),
   }),
 }));

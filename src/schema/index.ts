@@ -2,6 +2,7 @@ import { GraphQLDirective, DirectiveLocation, GraphQLList, GraphQLNonNull, Graph
 import { builder } from '../builder.js';
 import { synchronousNodeIds } from './node-ids.js';
 import { assertResourceNodes, assertTypesGuarded } from './guards.js';
+import { assertArgumentsChecked } from '../http/arguments.js';
 import './scalars.js';
 import './connections.js';
 import './me.js';
@@ -25,12 +26,13 @@ export const requiresScopesDirective = new GraphQLDirective({
 });
 
 /**
- * The served schema: Pothos's build, checked for unguarded fields, with synchronous node ids. With
+ * The served schema: Pothos's build, checked for unguarded fields and for arguments whose checks cannot
+ * be derived (src/http/arguments.ts), with synchronous node ids. With
  * `scopeChecks: false` (the benchmark's peer b, to price the checks) Pothos's scope-auth is left out.
  */
 export function buildSchema({ scopeChecks = true }: { scopeChecks?: boolean } = {}) {
   const built = builder.toSchema({ directives: [...specifiedDirectives, requiresScopesDirective], disableScopeAuth: !scopeChecks });
-  return synchronousNodeIds(assertResourceNodes(assertTypesGuarded(built)), builder.options.relay?.encodeGlobalID);
+  return synchronousNodeIds(assertArgumentsChecked(assertResourceNodes(assertTypesGuarded(built))), builder.options.relay?.encodeGlobalID);
 }
 
 export const schema = buildSchema();

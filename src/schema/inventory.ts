@@ -2,7 +2,7 @@ import { InventoryChangeStatus, InventoryChangeType, ScanSourceType } from '../g
 import { byIdArgument, idFilterArgument, idShape } from './id-arguments.js';
 import { builder, fieldGuard, partGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
-import { given, parseId } from './arguments.js';
+import { given } from './arguments.js';
 import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection, rowById } from './connections.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders } from './ordering.js';
 import { FacilityRef } from './facilities.js';
@@ -116,7 +116,7 @@ builder.queryFields((t) => ({
         'InventoryChange',
         {
           conditions: [
-            { op: 'eq', column: 'facilityId', value: parseId(args.facilityId, 'Facility', 'facilityId') },
+            { op: 'eq', column: 'facilityId', value: args.facilityId },
             ...given(
               args.status && { op: 'eq', column: 'status', value: args.status },
               args.type && { op: 'eq', column: 'type', value: args.type },
@@ -133,7 +133,7 @@ builder.queryFields((t) => ({
     ...fieldGuard('InventoryChange', 'An inventory change by id; null when none exists in this organization.'),
     type: InventoryChangeRef,
     args: { id: byIdArgument(t.arg, 'InventoryChange') },
-    resolve: (_root, args, context, info) => rowById(context, 'InventoryChange', parseId(args.id, 'InventoryChange'), info),
+    resolve: (_root, args, context, info) => rowById(context, 'InventoryChange', args.id, info),
   }),
   stockLevels: t.connection({
     ...fieldGuard('StockLevel', "A facility's stock, one entry per product."),
@@ -149,8 +149,8 @@ builder.queryFields((t) => ({
         'StockLevel',
         {
           conditions: [
-            { op: 'eq', column: 'facilityId', value: parseId(args.facilityId, 'Facility', 'facilityId') },
-            ...given(args.productId != null && { op: 'eq', column: 'productId', value: parseId(args.productId, 'Product', 'productId') }),
+            { op: 'eq', column: 'facilityId', value: args.facilityId },
+            ...given(args.productId != null && { op: 'eq', column: 'productId', value: args.productId }),
             ...changedSince(args),
           ],
           order: stockOrder.sortKeys(args.orderBy),

@@ -1,7 +1,7 @@
 import { byIdArgument } from './id-arguments.js';
 import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
-import { parseId, searchCondition } from './arguments.js';
+import { searchCondition } from './arguments.js';
 import { connectionType, resourceNode, rootConnection, rowById } from './connections.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders } from './ordering.js';
 
@@ -54,6 +54,6 @@ builder.queryFields((t) => ({
     ...fieldGuard('Patient', 'A patient by id; null when no such patient exists in this organization.'),
     type: PatientRef,
     args: { id: byIdArgument(t.arg, 'Patient') },
-    resolve: (_root, args, context, info) => rowById(context, 'Patient', parseId(args.id, 'Patient'), info),
+    resolve: (_root, args, context, info) => rowById(context, 'Patient', args.id, info),
   }),
 }));

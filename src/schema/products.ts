@@ -2,7 +2,7 @@ import { ProductType } from '../generated/prisma/enums.js';
 import { byIdArgument } from './id-arguments.js';
 import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
-import { given, parseId, searchCondition } from './arguments.js';
+import { given, searchCondition } from './arguments.js';
 import { connectionType, enumOf, resourceNode, rootConnection, rowById } from './connections.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders } from './ordering.js';
 
@@ -76,6 +76,6 @@ builder.queryFields((t) => ({
     ...fieldGuard('Product', 'A product by id; null when none exists in this organization.'),
     type: ProductRef,
     args: { id: byIdArgument(t.arg, 'Product') },
-    resolve: (_root, args, context, info) => rowById(context, 'Product', parseId(args.id, 'Product'), info),
+    resolve: (_root, args, context, info) => rowById(context, 'Product', args.id, info),
   }),
 }));

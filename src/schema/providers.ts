@@ -1,7 +1,7 @@
 import { byIdArgument } from './id-arguments.js';
 import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
-import { given, parseId, searchCondition } from './arguments.js';
+import { given, searchCondition } from './arguments.js';
 import { connectionType, resourceNode, rootConnection, rowById } from './connections.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders } from './ordering.js';
 
@@ -65,6 +65,6 @@ builder.queryFields((t) => ({
     ...fieldGuard('Provider', 'A provider by id; null when none exists in this organization.'),
     type: ProviderRef,
     args: { id: byIdArgument(t.arg, 'Provider') },
-    resolve: (_root, args, context, info) => rowById(context, 'Provider', parseId(args.id, 'Provider'), info),
+    resolve: (_root, args, context, info) => rowById(context, 'Provider', args.id, info),
   }),
 }));

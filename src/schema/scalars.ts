@@ -1,4 +1,4 @@
-import { Kind, type ValueNode } from 'graphql';
+import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import { Prisma } from '../generated/prisma/client.js';
 import { builder } from '../builder.js';
 import { badUserInput } from '../errors.js';
@@ -7,14 +7,18 @@ const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 const isoInstantText = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const moneyText = /^-?\d+\.\d{2}$/;
 
+/** YYYY-MM-DD names a day that exists (JavaScript's Date reads February 30 as March 2). */
+function calendarDay(text: string): Date | null {
+  const date = new Date(`${text}T00:00:00.000Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text ? date : null;
+}
+
 function parseDate(value: unknown): Date {
   if (typeof value !== 'string' || !datePattern.test(value)) {
     throw badUserInput(`Dates are written YYYY-MM-DD (e.g. "2026-01-31"); got ${JSON.stringify(value)?.slice(0, 40)}.`);
   }
-  const date = new Date(`${value}T00:00:00.000Z`);
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
-    throw badUserInput(`"${value}" is not a calendar date.`);
-  }
+  const date = calendarDay(value);
+  if (!date) throw badUserInput(`"${value}" is not a calendar date.`);
   return date;
 }
 
@@ -28,17 +32,28 @@ function parseDateTime(value: unknown): Date {
       `Timestamps are RFC 3339 with an offset (e.g. "2026-01-31T14:00:00Z" or "2026-01-31T09:00:00-05:00"); got ${JSON.stringify(value)?.slice(0, 40)}.`,
     );
   }
+  if (!calendarDay(value.slice(0, 10))) throw badUserInput(`"${value.slice(0, 10)}" is not a calendar date.`);
   return date;
 }
 
-const literal = (ast: ValueNode) => (ast.kind === Kind.STRING ? ast.value : undefined);
+/** A scalar's literal parsed, its error located at the literal: graphql-js reports it as thrown, and a literal has no argument name to quote. */
+const fromLiteral =
+  <T>(parse: (value: unknown) => T) =>
+  (ast: ValueNode): T => {
+    try {
+      return parse(ast.kind === Kind.STRING ? ast.value : undefined);
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      throw new GraphQLError(error.message, { nodes: ast, extensions: error.extensions });
+    }
+  };
 
 builder.scalarType('Date', {
   description: 'A calendar date, YYYY-MM-DD (RFC 3339 `full-date`, the ISO 8601 extended calendar date), with no time or zone.',
   specifiedByURL: 'https://www.rfc-editor.org/rfc/rfc3339#section-5.6',
   serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10)),
   parseValue: parseDate,
-  parseLiteral: (ast) => parseDate(literal(ast)),
+  parseLiteral: fromLiteral(parseDate),
 });
 
 builder.scalarType('DateTime', {
@@ -49,7 +64,7 @@ builder.scalarType('DateTime', {
   serialize: (value) =>
     typeof value === 'string' && isoInstantText.test(value) ? value : (value instanceof Date ? value : new Date(String(value))).toISOString(),
   parseValue: parseDateTime,
-  parseLiteral: (ast) => parseDateTime(literal(ast)),
+  parseLiteral: fromLiteral(parseDateTime),
 });
 
 builder.scalarType('Decimal', {

@@ -3,6 +3,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { builder, insufficientScope } from '../builder.js';
 import type { RequestContext } from '../context.js';
 import { badUserInput, clientError } from '../errors.js';
+import { idOfExtension } from '../http/arguments.js';
 import { defaultPageSize, maxPageSize } from '../data/pagination.js';
 import {
   createSubscription,
@@ -125,11 +126,8 @@ const WebhookSubscriptionRef = builder.objectRef<SubscriptionRow>('WebhookSubscr
         first: t.arg.int({ defaultValue: defaultPageSize, description: `How many, newest first: 0 to ${maxPageSize}, default ${defaultPageSize}.` }),
         status: t.arg({ type: DeliveryStatusEnum, description: 'Only deliveries in this status.' }),
       },
-      resolve: (subscription, args, context) => {
-        const limit = args.first ?? defaultPageSize;
-        if (limit < 0 || limit > maxPageSize) throw badUserInput(`"first" must be between 0 and ${maxPageSize}; got ${limit}.`, { argument: 'first' });
-        return listDeliveries(context.db.prisma, subscription.id, { status: args.status, limit });
-      },
+      resolve: (subscription, args, context) =>
+        listDeliveries(context.db.prisma, subscription.id, { status: args.status, limit: args.first ?? defaultPageSize }),
     }),
   }),
 });
@@ -143,7 +141,7 @@ builder.queryFields((t) => ({
   webhookSubscription: t.field({
     type: WebhookSubscriptionRef,
     description: 'One of your subscriptions in this clinic; NOT_FOUND when it is not one of them.',
-    args: { id: t.arg.id({ required: true, description: subscriptionIdDescription }) },
+    args: { id: t.arg.id({ required: true, description: subscriptionIdDescription, extensions: { [idOfExtension]: 'WebhookSubscription' } }) },
     resolve: (_root, args, context) => guarded(() => findSubscription(context.db.prisma, context.caller.installation.id, args.id)),
   }),
 }));
@@ -164,7 +162,7 @@ const CreateInput = builder.inputType('CreateWebhookSubscriptionInput', {
 const UpdateInput = builder.inputType('UpdateWebhookSubscriptionInput', {
   description: 'Changes to a subscription: fields left out keep their value.',
   fields: (t) => ({
-    id: t.id({ required: true, description: subscriptionIdDescription }),
+    id: t.id({ required: true, description: subscriptionIdDescription, extensions: { [idOfExtension]: 'WebhookSubscription' } }),
     url: t.string({ description: `${urlDescription} Left out: unchanged.` }),
     eventTypes: t.field({ type: [ChangeTypeEnum], description: `${eventTypesDescription} Replaces the list; left out: unchanged.` }),
     description: t.string({ description: 'Your note; null clears it, left out: unchanged.' }),
@@ -174,8 +172,8 @@ const UpdateInput = builder.inputType('UpdateWebhookSubscriptionInput', {
 const ReplayInput = builder.inputType('ReplayWebhookDeliveriesInput', {
   description: 'Which deliveries of a subscription to send again: by event id, or every one since an instant.',
   fields: (t) => ({
-    subscriptionId: t.id({ required: true, description: subscriptionIdDescription }),
-    deliveryIds: t.idList({ description: 'Event ids (evt_…) to send again.' }),
+    subscriptionId: t.id({ required: true, description: subscriptionIdDescription, extensions: { [idOfExtension]: 'WebhookSubscription' } }),
+    deliveryIds: t.idList({ description: 'Event ids (evt_…) to send again.', extensions: { [idOfExtension]: 'WebhookDelivery' } }),
     since: t.field({ type: 'DateTime', description: 'Send again every delivery created since then.' }),
   }),
 });
@@ -223,20 +221,20 @@ builder.mutationFields((t) => ({
   deleteWebhookSubscription: t.field({
     type: DeletedSubscription,
     description: 'Delete a subscription and its delivery history; nothing more is sent to it.',
-    args: { id: t.arg.id({ required: true, description: subscriptionIdDescription }) },
+    args: { id: t.arg.id({ required: true, description: subscriptionIdDescription, extensions: { [idOfExtension]: 'WebhookSubscription' } }) },
     resolve: (_root, args, context) => guarded(() => deleteSubscription(context.db.prisma, context.caller.installation.id, args.id)),
   }),
   pauseWebhookSubscription: t.field({
     type: WebhookSubscriptionRef,
     description: 'Stop deliveries for now; events are held and sent when you resume.',
-    args: { id: t.arg.id({ required: true, description: subscriptionIdDescription }) },
+    args: { id: t.arg.id({ required: true, description: subscriptionIdDescription, extensions: { [idOfExtension]: 'WebhookSubscription' } }) },
     resolve: (_root, args, context) =>
       guarded(() => pauseSubscription(context.db.prisma, context.caller.installation.id, args.id, 'Paused by the app.')),
   }),
   resumeWebhookSubscription: t.field({
     type: WebhookSubscriptionRef,
     description: 'Deliver again, starting with the events held while it was paused.',
-    args: { id: t.arg.id({ required: true, description: subscriptionIdDescription }) },
+    args: { id: t.arg.id({ required: true, description: subscriptionIdDescription, extensions: { [idOfExtension]: 'WebhookSubscription' } }) },
     resolve: (_root, args, context) => guarded(() => resumeSubscription(context.db.prisma, context.caller.installation.id, args.id)),
   }),
   replayWebhookDeliveries: t.field({
