@@ -101,12 +101,12 @@ describe.skipIf(!onPostgres)(title, () => {
     const injected = { terminate: { rounds: 0, backends: 0 }, cancel: { rounds: 0, backends: 0 } };
     let loading = true;
     let next = 0;
-    const workers = Array.from({ length: 8 }, async () => {
+    const workers = Array.from({ length: 4 }, async () => {
       while (loading) outcomes.push(await ask(next++));
     });
     const injector = (async () => {
       // A termination every ~150 ms; between them, cancellations as fast as the admin connection sends them.
-      for (let round = 0; round < 240; round++) {
+      for (let round = 0; round < 150; round++) {
         const which = round % 15 === 0 ? 'terminate' : 'cancel';
         await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 15)));
         const { rows } = await admin.query<{ n: number }>(faults[which], [databaseName]);

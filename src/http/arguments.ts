@@ -29,7 +29,7 @@ import { costModel } from './cost.js';
 /** Longest `search` text: every word becomes a trigram match. */
 export const maxSearchLength = 100;
 
-/** An argument extension naming the type an ID argument (or input field) takes, where its name does not say it. */
+/** An argument extension naming the type an ID argument (or input field) takes (src/schema/id-arguments.ts sets it); without it, the name must say. */
 export const idOfExtension = 'clinicgraphIdOf';
 
 /**
@@ -103,7 +103,7 @@ function idTargetOf(options: { name: string; extensions: Readonly<Record<string,
   const typeName = named ? named[0]!.toUpperCase() + named.slice(1) : name === 'id' ? returned : null;
   if (typeName && identified(typeName)) return typeName;
   throw new Error(
-    `${where} is an ID whose type neither its name (<type>Id, or id on a field returning the type) nor its declaration (extensions.${idOfExtension}) names: say which type it takes, so malformed ids are refused before it runs.`,
+    `${where} is an ID whose type neither its name (<type>Id, or id on a field returning the type) nor its declaration (extensions.${idOfExtension}, as src/schema/id-arguments.ts sets) names: say which type it takes, so malformed ids are refused before it runs.`,
   );
 }
 
