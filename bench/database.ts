@@ -22,6 +22,19 @@ export interface BenchData {
   secret: string;
 }
 
+/** Runs one statement connected to the `postgres` database of `url`'s server: to create or drop `url`'s own. */
+export async function onServerOf(url: string, statement: string): Promise<void> {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
 async function createDatabaseIfMissing(url: string, log: (line: string) => void): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.slice(1));

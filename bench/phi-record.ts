@@ -13,6 +13,7 @@ import { writePhiAccess } from '../src/audit/phi-audit.js';
 import { listPhiAccess, type AuditQuery } from '../src/audit/queries.js';
 import { createApp, createKey, createOrganization, installApp } from '../src/marketplace/service.js';
 import { allScopes } from '../src/scopes.js';
+import { onServerOf } from './database.js';
 
 const url = process.env.BENCH_PHI_DATABASE_URL ?? 'postgresql://root@127.0.0.1:5432/clinicgraph_bench_phi';
 const rows = Number(process.env.BENCH_PHI_ROWS ?? 10_000_000);
@@ -21,17 +22,7 @@ const patientsPerClinic = 10_000;
 const inserts = Number(process.env.BENCH_PHI_INSERTS ?? 2_000);
 const queryRepeats = 40;
 
-async function admin(statement: string): Promise<void> {
-  const target = new URL(url);
-  target.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: target.toString() });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (statement: string) => onServerOf(url, statement);
 
 const name = decodeURIComponent(new URL(url).pathname.slice(1)).replace(/"/g, '""');
 await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

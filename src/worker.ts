@@ -1,4 +1,5 @@
 import { describeTarget, openDatabase, parseDatabaseUrl } from './db/database.js';
+import { webhookConfigFromEnv } from './webhooks/config.js';
 import { startWebhookWorker } from './webhooks/worker.js';
 
 /**
@@ -15,9 +16,11 @@ if (target.kind !== 'postgres') {
   );
   process.exit(2);
 }
-const db = await openDatabase(target, { poolSize: 4 });
+const config = webhookConfigFromEnv();
+// A connection for each delivery in flight and one for the dispatcher: fewer, and deliveries queue for them.
+const db = await openDatabase(target, { poolSize: config.concurrency + 1 });
 await db.migrate();
-const worker = await startWebhookWorker({ db, log: (line) => console.error(line) });
+const worker = await startWebhookWorker({ db, config, log: (line) => console.error(line) });
 console.log(`clinicgraph webhook worker on ${describeTarget(target)}`);
 
 async function stop(signal: string) {

@@ -1,7 +1,7 @@
 /**
  * Writes the changes an EHR sync brings to a clinic: bookings, reschedules, patient details, new
  * bills with their coding, closed inventory sessions. Plain Prisma writes, one transaction per
- * event, so the capture triggers see them like any other writer's.
+ * batch, so the capture triggers see them like any other writer's.
  */
 import { randomInt } from 'node:crypto';
 import type { AppointmentStatus, Prisma, PrismaClient } from '../generated/prisma/client.js';
@@ -402,16 +402,22 @@ export function isSimulatedEvent(value: string): value is SimulatedEvent {
   return (simulatedEvents as readonly string[]).includes(value);
 }
 
-/** Writes one batch of events to a clinic, each in its own transaction, and says what it wrote. */
+/** Writes one batch of events to a clinic in one transaction, and says what it wrote. */
 export async function simulateBatch(prisma: PrismaClient, input: SimulateBatchInput): Promise<SimulatedBatch> {
   const unknown = input.events.find((event) => !isSimulatedEvent(event));
   if (unknown !== undefined) throw new MarketplaceError(`Unknown simulated event "${unknown}"; known: ${simulatedEvents.join(', ')}.`);
   const clinic = await clinicFor(prisma, input.organizationId);
   const random = new Random(input.seed ?? randomInt(2 ** 31));
   const recorder = new Recorder();
-  for (const event of input.events as SimulatedEvent[]) {
-    const done = await prisma.$transaction((tx) => new Simulation(tx, clinic, random, recorder, new Date()).run(event));
-    recorder.events[done] = (recorder.events[done] ?? 0) + 1;
-  }
+  // A batch commits together, as one page of a sync run would: one commit per batch, not per change.
+  await prisma.$transaction(
+    async (tx) => {
+      for (const event of input.events as SimulatedEvent[]) {
+        const done = await new Simulation(tx, clinic, random, recorder, new Date()).run(event);
+        recorder.events[done] = (recorder.events[done] ?? 0) + 1;
+      }
+    },
+    { timeout: 60_000 },
+  );
   return { organizationId: clinic.id, events: recorder.events, rows: recorder.rows };
 }

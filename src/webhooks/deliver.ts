@@ -144,15 +144,22 @@ export async function deliver({ prisma, config, secretKey }: DeliveryContext, jo
   }
 
   const succeeded = result.error === null;
-  await prisma.webhookAttempt.create({
+  const attempt = prisma.webhookAttempt.create({
     data: { id: newId('WebhookAttempt'), deliveryId: delivery.id, statusCode: result.statusCode, latencyMs: result.latencyMs, error: result.error, succeeded },
   });
-  await prisma.webhookDelivery.update({ where: { id: delivery.id }, data: { attemptCount: { increment: 1 } } });
+  // The attempt and what it settles commit together: one commit per delivery, not four.
   if (succeeded) {
-    await prisma.webhookSubscription.update({ where: { id: subscription.id }, data: { consecutiveFailures: 0, failingSince: null, lastSuccessAt: new Date() } });
-    await settle('delivered', null);
+    await prisma.$transaction([
+      attempt,
+      prisma.webhookDelivery.update({
+        where: { id: delivery.id },
+        data: { attemptCount: { increment: 1 }, status: 'delivered', statusReason: null, deliveredAt: new Date() },
+      }),
+      prisma.webhookSubscription.update({ where: { id: subscription.id }, data: { consecutiveFailures: 0, failingSince: null, lastSuccessAt: new Date() } }),
+    ]);
     return 'delivered';
   }
+  await prisma.$transaction([attempt, prisma.webhookDelivery.update({ where: { id: delivery.id }, data: { attemptCount: { increment: 1 } } })]);
 
   const failing = await prisma.webhookSubscription.update({
     where: { id: subscription.id },
