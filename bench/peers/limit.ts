@@ -90,7 +90,7 @@ const statements = {
         'patient', (SELECT json_build_object('id', p."id", 'firstName', p."firstName", 'lastName', p."lastName")
                     FROM "Patient" p WHERE p."organizationId" = $2 AND p."id" = b."patientId"),
         'codingGroups', COALESCE((
-          SELECT json_agg(json_build_object('id', g."id", 'status', g."status",
+          SELECT json_agg(json_build_object('id', g."id", 'status', upper(g."status"::text),
             'diagnoses', COALESCE((SELECT json_agg(json_build_object('code', d."code", 'description', d."description") ORDER BY d."position", d."id")
                                    FROM "Diagnosis" d WHERE d."organizationId" = $2 AND d."codingGroupId" = g."id"), '[]'::json),
             'lineItems', COALESCE((SELECT json_agg(json_build_object('code', l."code", 'description', l."description", 'units', l."units", 'charge', l."charge"::text)

@@ -256,7 +256,7 @@ async function billsWithCoding(caller: Caller, request: IncomingMessage, query: 
         patient: { id: b.patientId, firstName: b.firstName, lastName: b.lastName },
         codingGroups: (groupsByBill.get(b.id) ?? []).map((g) => ({
           id: g.id,
-          status: g.status,
+          status: g.status.toUpperCase(),
           diagnoses: (diagnosesByGroup.get(g.id) ?? []).map((d) => ({ code: d.code, description: d.description })),
           lineItems: (lineItemsByGroup.get(g.id) ?? []).map((l) => ({ code: l.code, description: l.description, units: l.units, charge: l.charge })),
         })),
