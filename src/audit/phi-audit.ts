@@ -59,15 +59,25 @@ export async function writePhiAccess(prisma: PrismaClient, access: PhiAccessWrit
  * clients do, keep the plain hash.
  */
 export function documentHash(text: string, document: DocumentNode): string {
-  let inlineStrings = false;
-  const masked = visit(document, {
-    [Kind.STRING]: () => {
-      inlineStrings = true;
-      return { kind: Kind.STRING, value: '' };
-    },
-  });
-  return createHash('sha256').update(inlineStrings ? print(masked) : text).digest('hex');
+  let masked = maskedDocuments.get(document);
+  if (masked === undefined) {
+    let inlineStrings = false;
+    const printed = print(
+      visit(document, {
+        [Kind.STRING]: () => {
+          inlineStrings = true;
+          return { kind: Kind.STRING, value: '' };
+        },
+      }),
+    );
+    masked = inlineStrings ? printed : null;
+    maskedDocuments.set(document, masked);
+  }
+  return createHash('sha256').update(masked ?? text).digest('hex');
 }
+
+/** Per parsed document (yoga's parse cache hands the same one back): its masked print, or null without inline strings. */
+const maskedDocuments = new WeakMap<DocumentNode, string | null>();
 
 function auditUnavailable(): GraphQLError {
   return new GraphQLError(

@@ -249,6 +249,42 @@ export interface ArgumentCheck {
  * Runs every argument's rules on the operation, before cost: the field's arguments as the executor will
  * see them (literals and coerced variables), through fragments. `variables` must be coerced.
  */
+interface ArgumentSite {
+  node: FieldNode;
+  field: GraphQLField<unknown, unknown>;
+  parentName: string;
+}
+
+const sitesCache = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, ArgumentSite[]>>();
+
+/**
+ * The fields of an operation that take arguments, with their definitions: one walk with TypeInfo per
+ * document and operation (documents come from yoga's parse cache, so the same nodes return), and per
+ * request only the arguments' values are checked.
+ */
+function argumentSites(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): ArgumentSite[] {
+  let perSchema = sitesCache.get(schema);
+  if (!perSchema) sitesCache.set(schema, (perSchema = new WeakMap()));
+  let sites = perSchema.get(operation);
+  if (sites) return sites;
+  const found: ArgumentSite[] = [];
+  const definitions = document.definitions.filter((d) => d === operation || d.kind === Kind.FRAGMENT_DEFINITION);
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    { kind: Kind.DOCUMENT, definitions },
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        if (!node.arguments?.length) return;
+        const field = typeInfo.getFieldDef();
+        const parent = typeInfo.getParentType();
+        if (field && parent && field.args.length > 0) found.push({ node, field: field as GraphQLField<unknown, unknown>, parentName: parent.name });
+      },
+    }),
+  );
+  perSchema.set(operation, (sites = found));
+  return sites;
+}
+
 export function checkArguments(options: {
   schema: GraphQLSchema;
   document: DocumentNode;
@@ -257,42 +293,31 @@ export function checkArguments(options: {
 }): ArgumentCheck {
   const { schema, document, operation, variables } = options;
   const result: ArgumentCheck = { refusal: null, refusedFields: new Map() };
-  const definitions = document.definitions.filter((d) => d === operation || d.kind === Kind.FRAGMENT_DEFINITION);
-  const typeInfo = new TypeInfo(schema);
-  visit(
-    { kind: Kind.DOCUMENT, definitions },
-    visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        if (result.refusal || !node.arguments?.length) return;
-        const field = typeInfo.getFieldDef();
-        const parent = typeInfo.getParentType();
-        if (!field || !parent || field.args.length === 0) return;
-        let values: Record<string, unknown>;
-        try {
-          values = getArgumentValues(field, node, variables);
-        } catch {
-          return; // Validation reports it.
-        }
-        const rules = argumentRules(field as GraphQLField<unknown, unknown>, parent.name);
-        for (const [name, value] of Object.entries(values)) {
-          const rule = rules.get(name);
-          if (!rule || value == null) continue;
-          const place = { field: field.name, argument: name };
-          try {
-            rule.bounds(value, place);
-          } catch (error) {
-            result.refusal = located(error, node);
-            return;
-          }
-          try {
-            rule.value?.(value, place);
-          } catch (error) {
-            if (!result.refusedFields.has(node)) result.refusedFields.set(node, located(error, node));
-          }
-        }
-      },
-    }),
-  );
+  for (const { node, field, parentName } of argumentSites(schema, document, operation)) {
+    let values: Record<string, unknown>;
+    try {
+      values = getArgumentValues(field, node, variables);
+    } catch {
+      continue; // Validation reports it.
+    }
+    const rules = argumentRules(field, parentName);
+    for (const [name, value] of Object.entries(values)) {
+      const rule = rules.get(name);
+      if (!rule || value == null) continue;
+      const place = { field: field.name, argument: name };
+      try {
+        rule.bounds(value, place);
+      } catch (error) {
+        result.refusal = located(error, node);
+        return result;
+      }
+      try {
+        rule.value?.(value, place);
+      } catch (error) {
+        if (!result.refusedFields.has(node)) result.refusedFields.set(node, located(error, node));
+      }
+    }
+  }
   return result;
 }
 
