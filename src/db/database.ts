@@ -6,7 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory, SqlQuery, SqlQueryable } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { Prisma, PrismaClient } from '../generated/prisma/client.js';
-import { applyMigrations, projectRoot, readMigrationList } from './migrate.js';
+import { applyMigrations, migrationFolders, projectRoot } from './migrate.js';
 import { tracedStatement } from '../http/tracing.js';
 
 export type DatabaseTarget =
@@ -62,7 +62,8 @@ export interface Database {
  * against Prisma's own bookkeeping table tells.
  */
 async function hasPendingMigrations(prisma: PrismaClient): Promise<boolean> {
-  const folders = (await readMigrationList()).migrationDirectories.map((d) => d.path);
+  // Names only: whether one is missing from the bookkeeping table is all a start needs to know.
+  const folders = await migrationFolders();
   try {
     const applied = await prisma.$queryRaw<{ migration_name: string }[]>`
       SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;

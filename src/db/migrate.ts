@@ -54,10 +54,15 @@ async function openEngine(adapterFactory: SqlMigrationAwareDriverAdapterFactory)
   );
 }
 
+/** The migrations' folder names, in the order they apply. */
+export async function migrationFolders(dir = migrationsDir): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
 /** The migrations folder in the shape the engine expects (the same files `prisma migrate deploy` reads). */
 export async function readMigrationList(dir = migrationsDir): Promise<MigrationList> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const folders = await migrationFolders(dir);
   const migrationDirectories = await Promise.all(
     folders.map(async (folder) => ({
       path: folder,
