@@ -139,7 +139,7 @@ export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, sc
       persistedQueries.plugin,
       useCompiledExecution(),
       useScopedIntrospection(),
-      usePhiAudit({ prisma: db.prisma, scopeUsage }),
+      usePhiAudit({ prisma: db.prisma, scopeUsage, logger: hardening.logger }),
       useScopeCacheRelease(),
     ],
     context: async ({ request }): Promise<RequestContext> => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scopeOfType } from '../src/scopes.js';
+import { createApp } from '../src/yoga.js';
 import { startTestServer, type GraphQLResponse, type TestServer } from './support/app.js';
 import { sampleIds, type SampleIds } from './support/samples.js';
 
@@ -187,9 +188,16 @@ describe('PHI access audit', () => {
   });
 
   it('refuses to answer when the record cannot be written: an error and no data, and other requests unaffected', async () => {
+    const logLines: string[] = [];
+    const logged = createApp({ db: server.db, hardening: { logLevel: 'info', logDestination: { write: (line: string) => void logLines.push(line) } } });
     await server.db.prisma.$executeRawUnsafe('ALTER TABLE "PhiAccess" RENAME TO "PhiAccess_unavailable"');
     try {
-      const response = await server.gql('{ patients(first: 2) { nodes { id firstName } } }');
+      const response = await server.gql('{ patients(first: 2) { nodes { id firstName } } }', {}, { app: logged });
+      // The operator learns it from the JSON log, under the response's trace id, and no patient data with it.
+      const withheld = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.msg === 'PHI record not written: response withheld');
+      expect(withheld).toHaveLength(1);
+      expect(withheld[0]).toMatchObject({ level: 50, traceId: response.headers.get('x-trace-id') });
+      expect(logLines.join('\n')).not.toMatch(/pat_|firstName/);
       expect(response.status).toBe(503);
       expect(response.data).toBeUndefined();
       expect(response.errors).toHaveLength(1);
@@ -203,6 +211,7 @@ describe('PHI access audit', () => {
       expect(products.data?.products.nodes).toHaveLength(1);
     } finally {
       await server.db.prisma.$executeRawUnsafe('ALTER TABLE "PhiAccess_unavailable" RENAME TO "PhiAccess"');
+      await logged.close();
     }
   });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { getOperationAST, GraphQLError, Kind, print, visit, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { Logger } from 'pino';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { RequestContext } from '../context.js';
 import { newId } from '../ids.js';
@@ -95,6 +96,8 @@ function auditUnavailable(): GraphQLError {
 export interface PhiAuditOptions {
   prisma: PrismaClient;
   scopeUsage: ScopeUsageRecorder;
+  /** The server's JSON logger: a withheld response is an operations event, found by its trace id. */
+  logger: Logger;
 }
 
 /**
@@ -102,7 +105,7 @@ export interface PhiAuditOptions {
  * path), and an operation that returned patient-bearing data is recorded before its response leaves;
  * if that record cannot be written, the response carries an error instead of the data.
  */
-export function usePhiAudit({ prisma, scopeUsage }: PhiAuditOptions): Plugin<RequestContext> {
+export function usePhiAudit({ prisma, scopeUsage, logger }: PhiAuditOptions): Plugin<RequestContext> {
   return {
     onExecute({ args }) {
       const context = args.contextValue;
@@ -130,7 +133,7 @@ export function usePhiAudit({ prisma, scopeUsage }: PhiAuditOptions): Plugin<Req
                 searches: collector.searches,
               });
             } catch (error) {
-              console.error(`PHI audit: record not written, response withheld (trace ${context.traceId}):`, (error as Error).message);
+              logger.error({ traceId: context.traceId, err: { name: (error as Error).name, message: (error as Error).message } }, 'PHI record not written: response withheld');
               setResult({ errors: [auditUnavailable()] });
               return;
             }
