@@ -1,32 +1,21 @@
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAdminSocket } from '../src/cli/admin-socket.js';
-import { lockDataDirectory } from '../src/db/lock.js';
 import { hashToken } from '../src/accounts/tokens.js';
 import { openTestDatabaseOnDisk, type DiskDatabase } from './support/database.js';
-import { runCli } from './support/cli.js';
+import { holdAsServer, runCli } from './support/cli.js';
 
 /** Registration and accounts as an operator does them: through the CLI, reaching the database as it does beside a running server. */
 let disk: DiskDatabase;
 let clinic: string;
-let adminSocket: Server | null = null;
-let releaseLock: (() => Promise<void>) | null = null;
-const previousUrl = process.env.DATABASE_URL;
+let release: () => Promise<void>;
 
 beforeAll(async () => {
   disk = await openTestDatabaseOnDisk();
-  if (disk.dataDir) {
-    releaseLock = await lockDataDirectory(disk.dataDir);
-    adminSocket = await startAdminSocket(disk.dataDir, disk.db.prisma);
-  }
+  release = await holdAsServer(disk);
   clinic = (await disk.db.prisma.organization.findFirstOrThrow({ orderBy: { name: 'asc' } })).id;
-  process.env.DATABASE_URL = disk.databaseUrl;
 });
 
 afterAll(async () => {
-  process.env.DATABASE_URL = previousUrl;
-  adminSocket?.close();
-  await releaseLock?.();
+  await release();
   await disk.db.close();
 });
 

@@ -1,41 +1,29 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAdminSocket } from '../src/cli/admin-socket.js';
-import { lockDataDirectory } from '../src/db/lock.js';
 import { assignableScopes, scopeOfType } from '../src/scopes.js';
 import { createApp, type App } from '../src/yoga.js';
 import { openTestDatabaseOnDisk, type DiskDatabase } from './support/database.js';
-import { runCli } from './support/cli.js';
+import { holdAsServer, runCli } from './support/cli.js';
 
 const run = promisify(execFile);
 
 let disk: DiskDatabase;
 let app: App;
-let adminSocket: Server | null = null;
-let releaseLock: (() => Promise<void>) | null = null;
+let release: () => Promise<void>;
 let clinic: string;
-const previousUrl = process.env.DATABASE_URL;
 
 /** The server as `npm start` runs it: holding the embedded database, CLI commands reach it over its socket. */
 beforeAll(async () => {
   disk = await openTestDatabaseOnDisk();
-  if (disk.dataDir) {
-    releaseLock = await lockDataDirectory(disk.dataDir);
-    adminSocket = await startAdminSocket(disk.dataDir, disk.db.prisma);
-  }
+  release = await holdAsServer(disk);
   app = createApp({ db: disk.db });
-  process.env.DATABASE_URL = disk.databaseUrl;
   clinic = (await disk.db.prisma.organization.findFirstOrThrow({ orderBy: { name: 'asc' } })).id;
 });
 
 afterAll(async () => {
-  process.env.DATABASE_URL = previousUrl;
-  adminSocket?.close();
   await app.close();
-  // The lock lives in the data directory, which closing the test database deletes.
-  await releaseLock?.();
+  await release();
   await disk.db.close();
 });
 

@@ -1,11 +1,8 @@
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAdminSocket } from '../src/cli/admin-socket.js';
-import { lockDataDirectory } from '../src/db/lock.js';
 import { eventCycleLength, simulatedEvents } from '../src/demo/simulate.js';
 import { startTestServer, type TestServer } from './support/app.js';
 import { openTestDatabaseOnDisk } from './support/database.js';
-import { runCli } from './support/cli.js';
+import { holdAsServer, runCli } from './support/cli.js';
 
 /**
  * The simulator as an operator runs it: through the CLI, beside a running server (on the embedded
@@ -14,25 +11,17 @@ import { runCli } from './support/cli.js';
 let server: TestServer;
 let clinicA: string;
 let clinicB: string;
-let adminSocket: Server | null = null;
-let releaseLock: (() => Promise<void>) | null = null;
-const previousUrl = process.env.DATABASE_URL;
+let release: () => Promise<void>;
 
 beforeAll(async () => {
   const disk = await openTestDatabaseOnDisk();
-  if (disk.dataDir) {
-    releaseLock = await lockDataDirectory(disk.dataDir);
-    adminSocket = await startAdminSocket(disk.dataDir, disk.db.prisma);
-  }
-  process.env.DATABASE_URL = disk.databaseUrl;
+  release = await holdAsServer(disk);
   server = await startTestServer({ db: disk.db });
   [clinicA, clinicB] = server.clinics.map((clinic) => clinic.id) as [string, string];
 });
 
 afterAll(async () => {
-  process.env.DATABASE_URL = previousUrl;
-  adminSocket?.close();
-  await releaseLock?.();
+  await release();
   await server.close();
 });
 
