@@ -1,3 +1,5 @@
+import { positiveInteger, type Env } from '../env.js';
+
 /** Settings of clinic admin accounts, sessions and sign-in; each has an environment variable and a default. */
 export interface AccountsConfig {
   /** argon2id cost. Defaults are OWASP's (19 MiB, 2 passes, 1 lane); tests may lower them, production must not. */
@@ -19,16 +21,6 @@ export interface AccountsConfig {
   publicUrl: string;
 }
 
-type Env = Record<string, string | undefined>;
-
-function positive(env: Env, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer; got "${raw}".`);
-  return value;
-}
-
 function secureCookies(env: Env): AccountsConfig['secureCookies'] {
   const raw = env.COOKIE_SECURE?.trim().toLowerCase() || 'auto';
   if (raw === 'auto') return 'auto';
@@ -40,9 +32,9 @@ function secureCookies(env: Env): AccountsConfig['secureCookies'] {
 export function readAccountsConfig(env: Env = process.env): AccountsConfig {
   const production = env.NODE_ENV === 'production';
   const argon2 = {
-    memoryKiB: positive(env, 'ARGON2_MEMORY_KIB', 19_456),
-    timeCost: positive(env, 'ARGON2_TIME_COST', 2),
-    parallelism: positive(env, 'ARGON2_PARALLELISM', 1),
+    memoryKiB: positiveInteger(env, 'ARGON2_MEMORY_KIB', 19_456),
+    timeCost: positiveInteger(env, 'ARGON2_TIME_COST', 2),
+    parallelism: positiveInteger(env, 'ARGON2_PARALLELISM', 1),
   };
   if (production && (argon2.memoryKiB < 19_456 || argon2.timeCost < 2)) {
     throw new Error('With NODE_ENV=production, ARGON2_MEMORY_KIB must be at least 19456 and ARGON2_TIME_COST at least 2 (OWASP minimums).');
@@ -50,17 +42,17 @@ export function readAccountsConfig(env: Env = process.env): AccountsConfig {
   return {
     argon2,
     session: {
-      ttlMs: positive(env, 'SESSION_TTL_MINUTES', 12 * 60) * 60_000,
-      idleMs: positive(env, 'SESSION_IDLE_MINUTES', 30) * 60_000,
+      ttlMs: positiveInteger(env, 'SESSION_TTL_MINUTES', 12 * 60) * 60_000,
+      idleMs: positiveInteger(env, 'SESSION_IDLE_MINUTES', 30) * 60_000,
     },
     secureCookies: secureCookies(env),
     trustProxy: ['1', 'true', 'yes', 'on'].includes(env.TRUST_PROXY?.trim().toLowerCase() ?? ''),
     signIn: {
-      accountPoints: positive(env, 'SIGN_IN_LIMIT_ACCOUNT', 5),
-      addressPoints: positive(env, 'SIGN_IN_LIMIT_ADDRESS', 20),
-      windowSeconds: positive(env, 'SIGN_IN_LIMIT_WINDOW', 900),
+      accountPoints: positiveInteger(env, 'SIGN_IN_LIMIT_ACCOUNT', 5),
+      addressPoints: positiveInteger(env, 'SIGN_IN_LIMIT_ADDRESS', 20),
+      windowSeconds: positiveInteger(env, 'SIGN_IN_LIMIT_WINDOW', 900),
     },
-    passwordLinkTtlMs: positive(env, 'PASSWORD_LINK_TTL_HOURS', 72) * 3_600_000,
+    passwordLinkTtlMs: positiveInteger(env, 'PASSWORD_LINK_TTL_HOURS', 72) * 3_600_000,
     authorizationCodeTtlSeconds: 60,
     publicUrl: (env.PUBLIC_URL?.trim() || `http://localhost:${env.PORT?.trim() || '4000'}`).replace(/\/+$/, ''),
   };

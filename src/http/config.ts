@@ -1,3 +1,5 @@
+import { positiveInteger, type Env } from '../env.js';
+
 /** Limits and operational settings of the HTTP layer; every value has a default and an environment variable. */
 export interface HardeningConfig {
   limits: {
@@ -47,18 +49,6 @@ export interface HardeningConfig {
   readyTimeoutMs: number;
 }
 
-type Env = Record<string, string | undefined>;
-
-function integer(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`${name} must be a positive integer; got "${raw}".`);
-  }
-  return value;
-}
-
 function flag(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (!raw) return fallback;
@@ -71,31 +61,31 @@ export function readHardeningConfig(env: Env = process.env): HardeningConfig {
   const development = env.NODE_ENV === 'development';
   return {
     limits: {
-      depth: integer(env, 'MAX_QUERY_DEPTH', 10),
-      aliases: integer(env, 'MAX_QUERY_ALIASES', 30),
-      tokens: integer(env, 'MAX_QUERY_TOKENS', 5000),
-      directives: integer(env, 'MAX_QUERY_DIRECTIVES', 10),
-      cost: integer(env, 'MAX_QUERY_COST', 5000),
-      bodyBytes: integer(env, 'MAX_REQUEST_BYTES', 100_000),
-      queryLength: integer(env, 'MAX_QUERY_LENGTH', 50_000),
-      variablesBytes: integer(env, 'MAX_VARIABLES_BYTES', 50_000),
+      depth: positiveInteger(env, 'MAX_QUERY_DEPTH', 10),
+      aliases: positiveInteger(env, 'MAX_QUERY_ALIASES', 30),
+      tokens: positiveInteger(env, 'MAX_QUERY_TOKENS', 5000),
+      directives: positiveInteger(env, 'MAX_QUERY_DIRECTIVES', 10),
+      cost: positiveInteger(env, 'MAX_QUERY_COST', 5000),
+      bodyBytes: positiveInteger(env, 'MAX_REQUEST_BYTES', 100_000),
+      queryLength: positiveInteger(env, 'MAX_QUERY_LENGTH', 50_000),
+      variablesBytes: positiveInteger(env, 'MAX_VARIABLES_BYTES', 50_000),
     },
     rateLimit: {
-      points: integer(env, 'RATE_LIMIT_POINTS', 1000),
-      durationSeconds: integer(env, 'RATE_LIMIT_DURATION', 60),
-      authFailurePoints: integer(env, 'AUTH_FAILURE_LIMIT_POINTS', 30),
-      authFailureDurationSeconds: integer(env, 'AUTH_FAILURE_LIMIT_DURATION', 60),
+      points: positiveInteger(env, 'RATE_LIMIT_POINTS', 1000),
+      durationSeconds: positiveInteger(env, 'RATE_LIMIT_DURATION', 60),
+      authFailurePoints: positiveInteger(env, 'AUTH_FAILURE_LIMIT_POINTS', 30),
+      authFailureDurationSeconds: positiveInteger(env, 'AUTH_FAILURE_LIMIT_DURATION', 60),
       redisUrl: env.REDIS_URL?.trim() || null,
       keyPrefix: env.RATE_LIMIT_KEY_PREFIX?.trim() || 'clinicgraph',
     },
     persistedQueries: {
-      maxEntries: integer(env, 'PERSISTED_QUERIES_MAX', 1000),
-      ttlSeconds: integer(env, 'PERSISTED_QUERIES_TTL', 86_400),
+      maxEntries: positiveInteger(env, 'PERSISTED_QUERIES_MAX', 1000),
+      ttlSeconds: positiveInteger(env, 'PERSISTED_QUERIES_TTL', 86_400),
     },
     trustProxy: flag(env, 'TRUST_PROXY', false),
     fieldSuggestions: development,
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
-    readyTimeoutMs: integer(env, 'READY_TIMEOUT_MS', 2000),
+    readyTimeoutMs: positiveInteger(env, 'READY_TIMEOUT_MS', 2000),
   };
 }
 
@@ -116,9 +106,9 @@ export interface ServerConfig {
 }
 
 export function readServerConfig(env: Env = process.env): ServerConfig {
-  const keepAliveTimeoutMs = integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 65_000);
-  const headersTimeoutMs = integer(env, 'HEADERS_TIMEOUT_MS', keepAliveTimeoutMs + 1000);
-  const requestTimeoutMs = integer(env, 'REQUEST_TIMEOUT_MS', Math.max(headersTimeoutMs, 66_000));
+  const keepAliveTimeoutMs = positiveInteger(env, 'KEEP_ALIVE_TIMEOUT_MS', 65_000);
+  const headersTimeoutMs = positiveInteger(env, 'HEADERS_TIMEOUT_MS', keepAliveTimeoutMs + 1000);
+  const requestTimeoutMs = positiveInteger(env, 'REQUEST_TIMEOUT_MS', Math.max(headersTimeoutMs, 66_000));
   if (headersTimeoutMs <= keepAliveTimeoutMs) {
     throw new Error(
       `HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must be longer than KEEP_ALIVE_TIMEOUT_MS (${keepAliveTimeoutMs}), or a reused idle connection can be cut while its next request's headers arrive.`,
@@ -127,7 +117,7 @@ export function readServerConfig(env: Env = process.env): ServerConfig {
   if (requestTimeoutMs < headersTimeoutMs) {
     throw new Error(`REQUEST_TIMEOUT_MS (${requestTimeoutMs}) must be at least HEADERS_TIMEOUT_MS (${headersTimeoutMs}): a request includes its headers.`);
   }
-  return { keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs, shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000) };
+  return { keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs, shutdownTimeoutMs: positiveInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000) };
 }
 
 /** Overrides for tests and embedders: any subset, merged over the environment's values. */
