@@ -3,7 +3,8 @@
  * sampled with node:inspector after a warm-up so start-up work stays out of it:
  *   npx tsx bench/profile-app.ts Q2 [requests=300] [concurrency=10]    → tmp/profile-Q2.cpuprofile
  * then: npx tsx bench/profile.ts tmp/profile-Q2.cpuprofile
- * PROFILE=0 only measures CPU per request; SCOPE_CHECKS=off serves the schema of peer (b), to price the checks.
+ * PROFILE=0 only measures CPU per request; SCOPE_CHECKS=off serves the schema of peer (b), to price the checks;
+ * ONE_STATEMENT=off answers through the executor alone (peer g).
  */
 import { writeFile, mkdir } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -25,7 +26,7 @@ if (!query) throw new Error(`Unknown query ${id}`);
 
 const db = await openDatabase({ kind: 'postgres', url: bench.url }, { replicaUrls: [] });
 const schema = process.env.SCOPE_CHECKS === 'off' ? buildSchema({ scopeChecks: false }) : undefined;
-const app = createApp({ db, schema, hardening: { rateLimit: { points: 1_000_000_000 }, logLevel: process.env.LOG_LEVEL ?? 'info', logDestination: { write: () => {} } } });
+const app = createApp({ db, schema, execution: { oneStatement: process.env.ONE_STATEMENT !== 'off' }, hardening: { rateLimit: { points: 1_000_000_000 }, logLevel: process.env.LOG_LEVEL ?? 'info', logDestination: { write: () => {} } } });
 let n = 0;
 let statements = 0;
 db.onStatement(() => statements++);

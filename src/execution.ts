@@ -1,6 +1,10 @@
-import { getOperationAST, getVariableValues, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { getOperationAST, getVariableValues, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLResolveInfo, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
+import type { RequestContext } from './context.js';
+import { collectorOf, planKeyOf } from './audit/access.js';
+import { hasRefusedFields } from './http/argument-refusals.js';
+import { DocumentStatement, observeAnswer, planFor } from './data/document-statement.js';
 
 type Compiled = CompiledQuery | null;
 
@@ -23,26 +27,68 @@ function compiledFor(args: ExecutionArgs): Compiled {
 }
 
 /**
+ * The operation as one SQL statement (src/data/document-statement.ts), when its document allows and
+ * nothing in this request needs the executor: no argument refused before execution (its error goes at
+ * its field), every scope the fields demand held. Anything else, and a statement that fails, goes to
+ * the executor, which answers as it always has (partial data, errors at their paths).
+ */
+function oneStatement(args: ExecutionArgs, operation: OperationDefinitionNode, variables: GraphQLResolveInfo['variableValues'], execute: () => unknown) {
+  const context = args.contextValue as RequestContext | undefined;
+  if (!context?.loaders || hasRefusedFields(context)) return undefined;
+  const plan = planFor({ schema: args.schema, document: args.document, operation, variables, planKey: planKeyOf(args.document, operation, variables) });
+  if (!plan) return undefined;
+  for (const scope of plan.scopes) if (!context.caller.scopes.has(scope)) return undefined;
+  let sql;
+  try {
+    sql = new DocumentStatement(context.loaders.organizationId, variables).build(plan);
+  } catch {
+    // An argument the list refuses (a cursor of another order, first with last): the executor places the error at its field.
+    return undefined;
+  }
+  return context.loaders.statement<{ data: string }>(plan.tables, sql).then(
+    (rows): ExecutionResult => {
+      const data = JSON.parse(rows[0]!.data) as Record<string, unknown>;
+      const collector = collectorOf(context);
+      if (collector) observeAnswer(plan, data, variables, (values, value, info) => collector.resolved(values, value, info as unknown as GraphQLResolveInfo));
+      return { data };
+    },
+    () => execute(),
+  );
+}
+
+export interface ExecutionOptions {
+  /** Whole queries as one SQL statement where they can be (default on); off prices the executor alone. */
+  oneStatement?: boolean;
+}
+
+/**
  * Runs each operation as JavaScript compiled for it (graphql-jit), once per schema and document, instead
  * of interpreting the document for every field of every row: a 100-patient page with 500 appointments
  * completes some 4,000 fields, and interpreting them cost a third of the request's CPU. Variables are
  * checked first: a request with a bad variable goes to the standard executor, which refuses it as before (its messages, a 400).
  * An operation the compiler refuses runs on the standard executor. Must come before plugins that wrap
  * the execute function (per-installation introspection passes its own schema through it).
+ * Before either, an operation that one SQL statement can answer is answered by it.
  */
-export function useCompiledExecution(): Plugin {
+export function useCompiledExecution({ oneStatement: statements = true }: ExecutionOptions = {}): Plugin {
   return {
     onExecute({ executeFn, setExecuteFn }) {
       setExecuteFn(((args: ExecutionArgs) => {
         const compiled = compiledFor(args);
-        if (!compiled) return executeFn(args);
         const operation = getOperationAST(args.document, args.operationName);
+        let variables: GraphQLResolveInfo['variableValues'] = {};
         if (operation?.variableDefinitions?.length) {
           const coerced = getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {}, { maxErrors: 1 });
           // The standard executor reports bad variables as it always has: its messages, a 400, no execution.
           if (coerced.errors) return executeFn(args);
+          variables = coerced.coerced;
         }
-        return compiled.query(args.rootValue, args.contextValue, args.variableValues ?? {});
+        const execute = () => (compiled ? compiled.query(args.rootValue, args.contextValue, args.variableValues ?? {}) : executeFn(args));
+        if (statements && operation) {
+          const answered = oneStatement(args, operation, variables, execute);
+          if (answered) return answered;
+        }
+        return execute();
       }) as typeof executeFn);
     },
   };

@@ -13,7 +13,7 @@ import { ScopeUsageRecorder } from './audit/scope-usage.js';
 import { useScopedIntrospection } from './schema/visibility.js';
 import { createPersistedQueries } from './http/persisted-queries.js';
 import { traceIdOf, useTracing } from './http/tracing.js';
-import { useCompiledExecution } from './execution.js';
+import { useCompiledExecution, type ExecutionOptions } from './execution.js';
 import { RequestCache } from '@pothos/plugin-scope-auth';
 import type { AccountsOverrides } from './accounts/config.js';
 import { createWebApp, useWebPages } from './web/app.js';
@@ -28,6 +28,8 @@ export interface AppOptions {
   schema?: GraphQLSchema;
   /** Clinic admin accounts and sessions (src/accounts/config.ts); each defaults to its environment variable. */
   accounts?: AccountsOverrides;
+  /** Whether queries one SQL statement can answer take that path (default: yes); the tests and the benchmark compare both. */
+  execution?: ExecutionOptions;
 }
 
 export interface App {
@@ -103,7 +105,7 @@ export function requestContext(options: { db: Database; hardening: Hardening; re
   };
 }
 
-export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, schema: served = schema, accounts }: AppOptions): App {
+export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, schema: served = schema, accounts, execution }: AppOptions): App {
   const lastUsed = new LastUsedRecorder(db.prisma);
   const scopeUsage = new ScopeUsageRecorder(db.prisma);
   const hardening = createHardening({ db, traceIdOf, hardening: hardeningOptions });
@@ -137,7 +139,7 @@ export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, sc
       useWebPages(web),
       // After the request guard: a hash is looked up (or a query registered) only for a caller it let through.
       persistedQueries.plugin,
-      useCompiledExecution(),
+      useCompiledExecution(execution),
       useScopedIntrospection(),
       usePhiAudit({ prisma: db.prisma, scopeUsage, logger: hardening.logger }),
       useScopeCacheRelease(),

@@ -1,11 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './support/app.js';
+import { createApp, type App } from '../src/yoga.js';
 
+/**
+ * The executor's data layer, one statement per level: what answers a query the one-statement path
+ * leaves to it (test/one-statement.test.ts holds that path to the same answers).
+ */
 let server: TestServer;
+let executor: App;
 beforeAll(async () => {
   server = await startTestServer();
+  executor = createApp({ db: server.db, execution: { oneStatement: false } });
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await executor.close();
+  await server.close();
+});
 
 interface Sent {
   sql: string;
@@ -16,7 +26,7 @@ async function sentBy(query: string): Promise<{ sent: Sent[]; data: Record<strin
   const sent: Sent[] = [];
   const stop = server.db.onStatement((sql, params) => sent.push({ sql, params: JSON.parse(params) as unknown[] }));
   try {
-    const response = await server.gql(query);
+    const response = await server.gql(query, undefined, { app: executor });
     expect(response.errors).toBeUndefined();
     return { sent, data: response.data! };
   } finally {

@@ -86,7 +86,7 @@ export interface Plan {
 
 /** Scopes a field's or type's rule requires, read once from its directive. */
 const scopesByElement = new WeakMap<object, readonly Scope[]>();
-function scopesOf(schema: GraphQLSchema, element: AnyField | GraphQLNamedType): readonly Scope[] {
+export function scopesOf(schema: GraphQLSchema, element: AnyField | GraphQLNamedType): readonly Scope[] {
   let scopes = scopesByElement.get(element);
   if (!scopes) {
     scopes = (getDirective(schema, element as Parameters<typeof getDirective>[1], 'requiresScopes')?.[0]?.scopes ?? []) as Scope[];
@@ -111,6 +111,8 @@ function returnedBy(field: AnyField): Returned {
 }
 
 /** Whether executions of a field add to the record: it returns patient-bearing rows, a connection of them, or Node (any row). */
+export const isObserved = (field: GraphQLField<unknown, unknown>): boolean => watches(returnedBy(field as AnyField));
+
 function watches(returned: Returned): boolean {
   if (returned.kind === 'leaf') return false;
   if (returned.kind === 'connection') return patientBearing(returned.node.name);
@@ -278,6 +280,11 @@ function directiveVariablesOf(document: DocumentNode): string[] {
   return names;
 }
 
+/** What tells an operation's plans apart within its document: its name and the @skip/@include variables' values. */
+export function planKeyOf(document: DocumentNode, operation: OperationDefinitionNode, variables: Variables): string {
+  return [operation.name?.value ?? '', ...directiveVariablesOf(document).map((name) => String(variables[name] === true))].join('\u0000');
+}
+
 const plans = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Plan>>>();
 /** Plans per document are few (one per operation and @skip/@include combination); beyond this many, a plan is built per request. */
 const maxPlansPerDocument = 32;
@@ -289,7 +296,7 @@ export function planOf(options: { schema: GraphQLSchema; document: DocumentNode;
   if (!byDocument) plans.set(schema, (byDocument = new WeakMap()));
   let byKey = byDocument.get(document);
   if (!byKey) byDocument.set(document, (byKey = new Map()));
-  const key = [operation.name?.value ?? '', ...directiveVariablesOf(document).map((name) => String(variables[name] === true))].join('\u0000');
+  const key = planKeyOf(document, operation, variables);
   let plan = byKey.get(key);
   if (!plan) {
     plan = new PlanBuilder(schema, document, variables).operation(operation);
@@ -476,6 +483,11 @@ export function startCollecting(context: object, plan: Plan, granted: ReadonlySe
   const collector = new AccessCollector(plan, granted);
   collectors.set(context, collector);
   return collector;
+}
+
+/** The request's collector, while its operation executes. */
+export function collectorOf(context: object): AccessCollector | undefined {
+  return collectors.get(context);
 }
 
 export function stopCollecting(context: object): void {

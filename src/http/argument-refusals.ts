@@ -11,6 +11,11 @@ export function refuseFields(context: object, refused: ReadonlyMap<FieldNode, Gr
   refusals.set(context, refused);
 }
 
+/** Whether checks before execution refused an argument of this request: its answer then has errors to place. */
+export function hasRefusedFields(context: object): boolean {
+  return (refusals.get(context)?.size ?? 0) > 0;
+}
+
 /**
  * A field whose argument was refused before execution (src/http/arguments.ts) answers null with that
  * error at its path, without running: the rest of the data returns. Only fields that take arguments

@@ -4,7 +4,7 @@ import { builder, fieldGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
 import { checkDateRange, given } from './arguments.js';
-import { childConnection, connectionType, enumOf, referenceTo, resourceNode, rootConnection, rowById } from './connections.js';
+import { childPages, connectionType, enumOf, referenceTo, resourceNode, rootPages, byIdRoot } from './connections.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders, type ChangedSinceArgs } from './ordering.js';
 import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
@@ -87,27 +87,20 @@ builder.queryFields((t) => ({
       providerId: idFilterArgument(t.arg, 'Provider'),
       ...changeAndOrderArgs(t.arg, appointmentOrder),
     },
-    resolve: (_root, args, context, info) =>
-      rootConnection(
-        context,
-        'Appointment',
-        appointmentList(
+    resolve: rootPages('Appointment', (args) => appointmentList(
           args,
           given(
             args.facilityId != null && { op: 'eq', column: 'facilityId', value: args.facilityId },
             args.patientId != null && { op: 'eq', column: 'patientId', value: args.patientId },
             args.providerId != null && { op: 'eq', column: 'providerId', value: args.providerId },
           ),
-        ),
-        args,
-        info,
-      ),
+        )),
   }, AppointmentConnection),
   appointment: t.field({
     ...fieldGuard('Appointment', 'An appointment by id; null when none exists in this organization.'),
     type: AppointmentRef,
     args: { id: byIdArgument(t.arg, 'Appointment') },
-    resolve: (_root, args, context, info) => rowById(context, 'Appointment', args.id, info),
+    resolve: byIdRoot('Appointment'),
   }),
 }));
 
@@ -126,7 +119,7 @@ for (const [parent, column, description] of [
         statuses: t.arg({ type: [AppointmentStatusEnum], description: 'Any of these statuses.' }),
         ...changeAndOrderArgs(t.arg, appointmentOrder),
       },
-      resolve: (row, args, context, info) => childConnection(context, 'Appointment', column, row.id, appointmentList(args), args, info),
+      resolve: childPages('Appointment', column, (args) => appointmentList(args)),
     }, AppointmentConnection),
   );
 }

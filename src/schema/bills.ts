@@ -4,7 +4,7 @@ import { builder, fieldGuard, partGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
 import { checkDateRange, given } from './arguments.js';
-import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection, rowById } from './connections.js';
+import { childPages, childRows, connectionType, enumOf, referenceTo, resourceNode, rootPages, byIdRoot } from './connections.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders, type ChangedSinceArgs } from './ordering.js';
 import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
@@ -58,8 +58,7 @@ resourceNode('Bill', BillRef, {
       ...partGuard('CodingGroup'),
       type: [CodingGroupRef],
       description: 'The coded units of the encounter, in order.',
-      resolve: (bill, _args, context, info) =>
-        childList(context, 'CodingGroup', 'billId', bill.id, [{ column: 'position' }], info),
+      resolve: childRows('CodingGroup', 'billId', [{ column: 'position' }]),
     }),
   }),
 });
@@ -73,15 +72,13 @@ resourceNode('CodingGroup', CodingGroupRef, {
       ...partGuard('Diagnosis'),
       type: [DiagnosisRef],
       description: 'ICD-10-CM diagnoses, by position.',
-      resolve: (group, _args, context, info) =>
-        childList(context, 'Diagnosis', 'codingGroupId', group.id, [{ column: 'position' }], info),
+      resolve: childRows('Diagnosis', 'codingGroupId', [{ column: 'position' }]),
     }),
     lineItems: t.field({
       ...partGuard('LineItem'),
       type: [LineItemRef],
       description: 'Procedure and charge lines, by position.',
-      resolve: (group, _args, context, info) =>
-        childList(context, 'LineItem', 'codingGroupId', group.id, [{ column: 'position' }], info),
+      resolve: childRows('LineItem', 'codingGroupId', [{ column: 'position' }]),
     }),
   }),
 });
@@ -111,8 +108,7 @@ resourceNode('LineItem', LineItemRef, {
       ...partGuard('LineItemModifier'),
       type: [LineItemModifierRef],
       description: 'CPT/HCPCS modifiers, in order.',
-      resolve: (line, _args, context, info) =>
-        childList(context, 'LineItemModifier', 'lineItemId', line.id, [{ column: 'position' }], info),
+      resolve: childRows('LineItemModifier', 'lineItemId', [{ column: 'position' }]),
     }),
     linkedDiagnoses: t.field({
       ...partGuard('Diagnosis'),
@@ -169,26 +165,19 @@ builder.queryFields((t) => ({
       dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
       ...changeAndOrderArgs(t.arg, billOrder),
     },
-    resolve: (_root, args, context, info) =>
-      rootConnection(
-        context,
-        'Bill',
-        billList(
+    resolve: rootPages('Bill', (args) => billList(
           args,
           given(
             args.patientId != null && { op: 'eq', column: 'patientId', value: args.patientId },
             args.facilityId != null && { op: 'eq', column: 'facilityId', value: args.facilityId },
           ),
-        ),
-        args,
-        info,
-      ),
+        )),
   }, BillConnection),
   bill: t.field({
     ...fieldGuard('Bill', 'A bill by id; null when none exists in this organization.'),
     type: BillRef,
     args: { id: byIdArgument(t.arg, 'Bill') },
-    resolve: (_root, args, context, info) => rowById(context, 'Bill', args.id, info),
+    resolve: byIdRoot('Bill'),
   }),
 }));
 
@@ -201,6 +190,6 @@ builder.objectField(PatientRef, 'bills', (t) =>
       dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
       ...changeAndOrderArgs(t.arg, billOrder),
     },
-    resolve: (patient, args, context, info) => childConnection(context, 'Bill', 'patientId', patient.id, billList(args), args, info),
+    resolve: childPages('Bill', 'patientId', (args) => billList(args)),
   }, BillConnection),
 );

@@ -6,7 +6,7 @@ import type { Condition } from '../data/sql.js';
 import { checkDateRange, given } from './arguments.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders, type ChangedSinceArgs } from './ordering.js';
 import { BillRef } from './bills.js';
-import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection, rowById } from './connections.js';
+import { childPages, childRows, connectionType, enumOf, referenceTo, resourceNode, rootPages, byIdRoot } from './connections.js';
 import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
 import { ProviderRef } from './providers.js';
@@ -46,8 +46,7 @@ resourceNode('Claim', ClaimRef, {
       ...partGuard('ClaimInsurance'),
       type: [ClaimInsuranceRef],
       description: 'Coverage on this claim, primary first.',
-      resolve: (claim, _args, context, info) =>
-        childList(context, 'ClaimInsurance', 'claimId', claim.id, [{ column: 'position' }], info),
+      resolve: childRows('ClaimInsurance', 'claimId', [{ column: 'position' }]),
     }),
   }),
 });
@@ -113,26 +112,19 @@ builder.queryFields((t) => ({
       dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
       ...changeAndOrderArgs(t.arg, claimOrder),
     },
-    resolve: (_root, args, context, info) =>
-      rootConnection(
-        context,
-        'Claim',
-        claimList(
+    resolve: rootPages('Claim', (args) => claimList(
           args,
           given(
             args.patientId != null && { op: 'eq', column: 'patientId', value: args.patientId },
             args.billId != null && { op: 'eq', column: 'billId', value: args.billId },
           ),
-        ),
-        args,
-        info,
-      ),
+        )),
   }, ClaimConnection),
   claim: t.field({
     ...fieldGuard('Claim', 'A claim by id; null when none exists in this organization.'),
     type: ClaimRef,
     args: { id: byIdArgument(t.arg, 'Claim') },
-    resolve: (_root, args, context, info) => rowById(context, 'Claim', args.id, info),
+    resolve: byIdRoot('Claim'),
   }),
 }));
 
@@ -146,7 +138,7 @@ builder.objectField(PatientRef, 'claims', (t) =>
       dateTo: t.arg({ type: 'Date', description: 'Date of service on or before this day.' }),
       ...changeAndOrderArgs(t.arg, claimOrder),
     },
-    resolve: (patient, args, context, info) => childConnection(context, 'Claim', 'patientId', patient.id, claimList(args), args, info),
+    resolve: childPages('Claim', 'patientId', (args) => claimList(args)),
   }, ClaimConnection),
 );
 
@@ -154,7 +146,6 @@ builder.objectField(BillRef, 'claims', (t) =>
   t.field({
     ...fieldGuard('Claim', "The bill's claims (e.g. primary and secondary), oldest first."),
     type: [ClaimRef],
-    resolve: (bill, _args, context, info) =>
-      childList(context, 'Claim', 'billId', bill.id, [{ column: 'claimCreatedDate' }], info),
+    resolve: childRows('Claim', 'billId', [{ column: 'claimCreatedDate' }]),
   }),
 );

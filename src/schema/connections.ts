@@ -5,7 +5,7 @@ import { withTiebreaker, type SortKey, type Table } from '../data/sql.js';
 import { referenceExtension, type ReferenceExtension, type Shape } from '../data/prefetch.js';
 import { connectionParts, selectedFields } from './selection.js';
 import type { ObjectFieldsShape, ObjectRef } from '@pothos/core';
-import { getNamedType, isObjectType, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import { getNamedType, isObjectType, type FieldNode, type GraphQLField, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import { columnsFor, columnsOfObject, readableReferences } from '../data/columns.js';
 import { builder, fieldGuard, guardedNodeExtension, typeGuard } from '../builder.js';
 import type { GuardedTypeName } from '../scopes.js';
@@ -84,8 +84,73 @@ function pageInfoReads(info: GraphQLResolveInfo): PageInfoReads {
   return reads;
 }
 
+/**
+ * Where a field's rows come from, kept on the very resolver that reads them, so the one-statement
+ * path (src/data/document-statement.ts) reads the same list the resolver does: same table, parent
+ * column, filters and order, from the same function of the arguments.
+ */
+export type RowsSource =
+  | { kind: 'pages'; table: Table; parentColumn: string | null; list: (args: never) => ListQuery }
+  | { kind: 'list'; table: Table; parentColumn: string; order: readonly SortKey[] }
+  | { kind: 'byId'; table: Table }
+  | { kind: 'count'; table: Table; parentColumn: string };
+
+const rowsSourceKey = Symbol('rows source');
+
+function withSource<Resolve extends object>(resolve: Resolve, source: RowsSource): Resolve {
+  return Object.assign(resolve, { [rowsSourceKey]: source });
+}
+
+/** The rows source of a field declared through `rootPages`, `childPages`, `childRows` or `byIdRoot`. */
+export function rowsSourceOf(field: GraphQLField<unknown, unknown>): RowsSource | undefined {
+  const resolve = field.extensions.pothosOriginalResolve as { [rowsSourceKey]?: RowsSource } | undefined;
+  return resolve?.[rowsSourceKey];
+}
+
+/** The resolver of a root list of `table`, filtered and ordered as `list` says for the field's arguments. */
+export function rootPages<T extends Table, Args extends PageArgs>(table: T, list: (args: Args) => ListQuery) {
+  return withSource(
+    (_root: unknown, args: Args, context: RequestContext, info: GraphQLResolveInfo) => rootConnection(context, table, list(args), args, info),
+    { kind: 'pages', table, parentColumn: null, list: list as (args: never) => ListQuery },
+  );
+}
+
+/** The resolver of a paged list of `table` under each parent row, whose `parentColumn` holds the parent's id. */
+export function childPages<T extends Table, Args extends PageArgs>(table: T, parentColumn: string, list: (args: Args) => ListQuery) {
+  return withSource(
+    (parent: { id: string }, args: Args, context: RequestContext, info: GraphQLResolveInfo) =>
+      childConnection(context, table, parentColumn, parent.id, list(args), args, info),
+    { kind: 'pages', table, parentColumn, list: list as (args: never) => ListQuery },
+  );
+}
+
+/** The resolver of all rows of `table` under each parent row (short lists), in `order`. */
+export function childRows<T extends Table>(table: T, parentColumn: string, order: readonly SortKey[]) {
+  return withSource(
+    (parent: { id: string }, _args: object, context: RequestContext, info: GraphQLResolveInfo) =>
+      childList(context, table, parentColumn, parent.id, order, info),
+    { kind: 'list', table, parentColumn, order },
+  );
+}
+
+/** The resolver of a count of the rows of `table` under each parent row (all parents' counts in one statement). */
+export function childCount<T extends Table>(table: T, parentColumn: string) {
+  return withSource(
+    (parent: { id: string }, _args: object, context: RequestContext) => context.loaders.countOf(table, parentColumn, parent.id, []),
+    { kind: 'count', table, parentColumn },
+  );
+}
+
+/** The resolver of a root field that returns one row of `table` by its `id` argument. */
+export function byIdRoot<T extends Table>(table: T) {
+  return withSource(
+    (_root: unknown, args: { id: string }, context: RequestContext, info: GraphQLResolveInfo) => rowById(context, table, args.id, info),
+    { kind: 'byId', table },
+  );
+}
+
 /** A root list: one statement for the page (and one per referenced table it follows), one more only if totalCount is selected. */
-export async function rootConnection<T extends Table>(context: RequestContext, table: T, list: ListQuery, args: PageArgs, info: GraphQLResolveInfo) {
+async function rootConnection<T extends Table>(context: RequestContext, table: T, list: ListQuery, args: PageArgs, info: GraphQLResolveInfo) {
   const order = withTiebreaker(list.order);
   const request = pageRequest(args, order, { rowType: table, reads: pageInfoReads(info) });
   const reads = readsOf(context, table, info, { kind: 'connection' });
@@ -94,7 +159,7 @@ export async function rootConnection<T extends Table>(context: RequestContext, t
 }
 
 /** A list under each parent of a level: one statement for all parents' pages, one for their counts if selected. */
-export async function childConnection<T extends Table>(
+async function childConnection<T extends Table>(
   context: RequestContext,
   table: T,
   parentColumn: string,
@@ -119,7 +184,7 @@ export async function childConnection<T extends Table>(
  * All children of a parent (short lists such as a bill's coding groups), in the given order, for all
  * parents of a level in one statement, with the columns and references their selection reads.
  */
-export function childList<T extends Table>(
+function childList<T extends Table>(
   context: RequestContext,
   table: T,
   parentColumn: string,
@@ -132,7 +197,7 @@ export function childList<T extends Table>(
 }
 
 /** A row by id with the columns the query selects on it (a root field such as `patient(id)`). */
-export function rowById<T extends Table>(context: RequestContext, table: T, id: string, info: GraphQLResolveInfo) {
+function rowById<T extends Table>(context: RequestContext, table: T, id: string, info: GraphQLResolveInfo) {
   return context.loaders.byId(table, id, columnsOfObject(table, info));
 }
 

@@ -2,7 +2,7 @@ import { byIdArgument } from './id-arguments.js';
 import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, searchCondition } from './arguments.js';
-import { connectionType, resourceNode, rootConnection, rowById } from './connections.js';
+import { connectionType, resourceNode, rootPages, byIdRoot } from './connections.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders } from './ordering.js';
 
 export const FacilityRef = builder.objectRef<Rows['Facility']>('Facility');
@@ -29,26 +29,19 @@ builder.queryFields((t) => ({
       isVisible: t.arg.boolean({ description: 'Only facilities shown to patients (true) or only hidden ones (false); both when omitted.' }),
       ...changeAndOrderArgs(t.arg, facilityOrder),
     },
-    resolve: (_root, args, context, info) =>
-      rootConnection(
-        context,
-        'Facility',
-        {
+    resolve: rootPages('Facility', (args) => ({
           conditions: [
             ...searchCondition(args.search, ['name']),
             ...given(args.isVisible != null && { op: 'eq', column: 'isVisible', value: args.isVisible }),
             ...changedSince(args),
           ],
           order: facilityOrder.sortKeys(args.orderBy),
-        },
-        args,
-        info,
-      ),
+        })),
   }, FacilityConnection),
   facility: t.field({
     ...fieldGuard('Facility', 'A facility by id; null when none exists in this organization.'),
     type: FacilityRef,
     args: { id: byIdArgument(t.arg, 'Facility') },
-    resolve: (_root, args, context, info) => rowById(context, 'Facility', args.id, info),
+    resolve: byIdRoot('Facility'),
   }),
 }));

@@ -3,7 +3,7 @@ import { byIdArgument, idFilterArgument, idShape } from './id-arguments.js';
 import { builder, fieldGuard, partGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given } from './arguments.js';
-import { childConnection, childList, connectionType, enumOf, referenceTo, resourceNode, rootConnection, rowById } from './connections.js';
+import { childCount, childPages, childRows, connectionType, enumOf, referenceTo, resourceNode, rootPages, byIdRoot } from './connections.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders } from './ordering.js';
 import { FacilityRef } from './facilities.js';
 import { ProductRef } from './products.js';
@@ -49,15 +49,14 @@ resourceNode('InventoryChange', InventoryChangeRef, {
     closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true, description: 'When the change was closed (UTC); null while open.' }),
     itemCount: t.int({
       description: 'How many items the change holds.',
-      resolve: (change, _args, context) => context.loaders.countOf('InventoryChangeItem', 'changeId', change.id, []),
+      resolve: childCount('InventoryChangeItem', 'changeId'),
     }),
     facility: t.field(referenceTo('Facility', FacilityRef, (change: Rows['InventoryChange']) => change.facilityId, 'Where the stock moved.')),
     items: t.connection({
       ...partGuard('InventoryChangeItem'),
       type: InventoryChangeItemRef,
       description: 'The scanned or entered items, in the order recorded.',
-      resolve: (change, args, context, info) =>
-        childConnection(context, 'InventoryChangeItem', 'changeId', change.id, { conditions: [], order: [{ column: 'createdAt' }] }, args, info),
+      resolve: childPages('InventoryChangeItem', 'changeId', (_args: object) => ({ conditions: [], order: [{ column: 'createdAt' }] })),
     }, InventoryChangeItemConnection),
   }),
 });
@@ -110,11 +109,7 @@ builder.queryFields((t) => ({
       type: t.arg({ type: ChangeTypeEnum, description: 'Only changes of this type; all when omitted.' }),
       ...changeAndOrderArgs(t.arg, changeOrder),
     },
-    resolve: (_root, args, context, info) =>
-      rootConnection(
-        context,
-        'InventoryChange',
-        {
+    resolve: rootPages('InventoryChange', (args) => ({
           conditions: [
             { op: 'eq', column: 'facilityId', value: args.facilityId },
             ...given(
@@ -124,16 +119,13 @@ builder.queryFields((t) => ({
             ...changedSince(args),
           ],
           order: changeOrder.sortKeys(args.orderBy),
-        },
-        args,
-        info,
-      ),
+        })),
   }, InventoryChangeConnection),
   inventoryChange: t.field({
     ...fieldGuard('InventoryChange', 'An inventory change by id; null when none exists in this organization.'),
     type: InventoryChangeRef,
     args: { id: byIdArgument(t.arg, 'InventoryChange') },
-    resolve: (_root, args, context, info) => rowById(context, 'InventoryChange', args.id, info),
+    resolve: byIdRoot('InventoryChange'),
   }),
   stockLevels: t.connection({
     ...fieldGuard('StockLevel', "A facility's stock, one entry per product."),
@@ -143,21 +135,14 @@ builder.queryFields((t) => ({
       productId: idFilterArgument(t.arg, 'Product'),
       ...changeAndOrderArgs(t.arg, stockOrder),
     },
-    resolve: (_root, args, context, info) =>
-      rootConnection(
-        context,
-        'StockLevel',
-        {
+    resolve: rootPages('StockLevel', (args) => ({
           conditions: [
             { op: 'eq', column: 'facilityId', value: args.facilityId },
             ...given(args.productId != null && { op: 'eq', column: 'productId', value: args.productId }),
             ...changedSince(args),
           ],
           order: stockOrder.sortKeys(args.orderBy),
-        },
-        args,
-        info,
-      ),
+        })),
   }, StockLevelConnection),
 }));
 
@@ -165,7 +150,6 @@ builder.objectField(ProductRef, 'stockLevels', (t) =>
   t.field({
     ...fieldGuard('StockLevel', 'Stock of this product in each facility.'),
     type: [StockLevelRef],
-    resolve: (product, _args, context, info) =>
-      childList(context, 'StockLevel', 'productId', product.id, [{ column: 'facilityId' }], info),
+    resolve: childRows('StockLevel', 'productId', [{ column: 'facilityId' }]),
   }),
 );

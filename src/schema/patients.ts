@@ -2,7 +2,7 @@ import { byIdArgument } from './id-arguments.js';
 import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { searchCondition } from './arguments.js';
-import { connectionType, resourceNode, rootConnection, rowById } from './connections.js';
+import { connectionType, resourceNode, rootPages, byIdRoot } from './connections.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders } from './ordering.js';
 
 export const PatientRef = builder.objectRef<Rows['Patient']>('Patient');
@@ -38,22 +38,15 @@ builder.queryFields((t) => ({
       search: t.arg.string({ description: 'Words (at most 100 characters) each found in a name, MRN, email or phone number; case-insensitive.' }),
       ...changeAndOrderArgs(t.arg, patientOrder),
     },
-    resolve: (_root, args, context, info) =>
-      rootConnection(
-        context,
-        'Patient',
-        {
+    resolve: rootPages('Patient', (args) => ({
           conditions: [...searchCondition(args.search, ['firstName', 'lastName', 'middleName', 'mrn', 'email', 'phone']), ...changedSince(args)],
           order: patientOrder.sortKeys(args.orderBy),
-        },
-        args,
-        info,
-      ),
+        })),
   }, PatientConnection),
   patient: t.field({
     ...fieldGuard('Patient', 'A patient by id; null when no such patient exists in this organization.'),
     type: PatientRef,
     args: { id: byIdArgument(t.arg, 'Patient') },
-    resolve: (_root, args, context, info) => rowById(context, 'Patient', args.id, info),
+    resolve: byIdRoot('Patient'),
   }),
 }));

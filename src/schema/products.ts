@@ -3,7 +3,7 @@ import { byIdArgument } from './id-arguments.js';
 import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, searchCondition } from './arguments.js';
-import { connectionType, enumOf, resourceNode, rootConnection, rowById } from './connections.js';
+import { connectionType, enumOf, resourceNode, rootPages, byIdRoot } from './connections.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders } from './ordering.js';
 
 export const ProductTypeEnum = enumOf('ProductType', ProductType, {
@@ -52,11 +52,7 @@ builder.queryFields((t) => ({
       archived: t.arg.boolean({ description: 'true: only archived products; false: only active ones; omitted: both.' }),
       ...changeAndOrderArgs(t.arg, productOrder),
     },
-    resolve: (_root, args, context, info) =>
-      rootConnection(
-        context,
-        'Product',
-        {
+    resolve: rootPages('Product', (args) => ({
           conditions: [
             ...searchCondition(args.search, ['name', 'manufacturer', 'gtin', 'ndc', 'customBarcode'], ['additionalGtins']),
             ...given(
@@ -67,15 +63,12 @@ builder.queryFields((t) => ({
             ...changedSince(args),
           ],
           order: productOrder.sortKeys(args.orderBy),
-        },
-        args,
-        info,
-      ),
+        })),
   }, ProductConnection),
   product: t.field({
     ...fieldGuard('Product', 'A product by id; null when none exists in this organization.'),
     type: ProductRef,
     args: { id: byIdArgument(t.arg, 'Product') },
-    resolve: (_root, args, context, info) => rowById(context, 'Product', args.id, info),
+    resolve: byIdRoot('Product'),
   }),
 }));

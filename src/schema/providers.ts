@@ -2,7 +2,7 @@ import { byIdArgument } from './id-arguments.js';
 import { builder, fieldGuard } from '../builder.js';
 import type { Rows } from '../data/loaders.js';
 import { given, searchCondition } from './arguments.js';
-import { connectionType, resourceNode, rootConnection, rowById } from './connections.js';
+import { connectionType, resourceNode, rootPages, byIdRoot } from './connections.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders } from './ordering.js';
 
 export const ProviderRef = builder.objectRef<Rows['Provider']>('Provider');
@@ -42,11 +42,7 @@ builder.queryFields((t) => ({
       hidden: t.arg.boolean({ description: 'Only hidden providers (true) or only listed ones (false); both when omitted.' }),
       ...changeAndOrderArgs(t.arg, providerOrder),
     },
-    resolve: (_root, args, context, info) =>
-      rootConnection(
-        context,
-        'Provider',
-        {
+    resolve: rootPages('Provider', (args) => ({
           conditions: [
             ...searchCondition(args.search, ['firstName', 'lastName', 'displayFirstName', 'displayLastName', 'username']),
             ...given(
@@ -56,15 +52,12 @@ builder.queryFields((t) => ({
             ...changedSince(args),
           ],
           order: providerOrder.sortKeys(args.orderBy),
-        },
-        args,
-        info,
-      ),
+        })),
   }, ProviderConnection),
   provider: t.field({
     ...fieldGuard('Provider', 'A provider by id; null when none exists in this organization.'),
     type: ProviderRef,
     args: { id: byIdArgument(t.arg, 'Provider') },
-    resolve: (_root, args, context, info) => rowById(context, 'Provider', args.id, info),
+    resolve: byIdRoot('Provider'),
   }),
 }));

@@ -1,0 +1,565 @@
+import {
+  getArgumentValues,
+  getNamedType,
+  isEnumType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { Prisma } from '../generated/prisma/client.js';
+import { patientLinks, resourceOf } from '../resources.js';
+import type { Scope } from '../scopes.js';
+import { rowsSourceOf, type RowsSource } from '../schema/connections.js';
+import { connectionParts, selectedFields } from '../schema/selection.js';
+import { isObserved, scopesOf } from '../audit/access.js';
+import { referenceExtension, type ReferenceExtension } from './prefetch.js';
+import { pageRequest, rowsToRead, type PageInfoReads } from './pagination.js';
+import { keysetSql, orderSql, table as tableSql, whereSql, withTiebreaker, type SortKey, type Table } from './sql.js';
+
+/**
+ * One SQL statement for a whole query: every level (a page, the pages under each of its rows, the
+ * rows they reference) is a subquery of one statement, and PostgreSQL builds the response's JSON, so
+ * Node parses one text instead of decoding rows and completing thousands of fields. The GraphQL
+ * executor stays the path for everything else; an operation takes this one only when every field it
+ * selects is one the statement can answer exactly as the resolvers would (`planFor` decides, once per
+ * document) and the caller holds every scope those fields demand, so there is no partial answer to
+ * give. Tenancy is in every subquery (`organizationId` of the caller), the same condition the loaders
+ * apply; the PHI record learns what the answer revealed from the rows' ids and patient links, which
+ * the statement returns beside the data (`#`, a key no GraphQL name can be) and which are removed
+ * before the answer leaves.
+ */
+
+type Source<Kind extends RowsSource['kind']> = Extract<RowsSource, { kind: Kind }>;
+type Variables = GraphQLResolveInfo['variableValues'];
+type Walker = Pick<GraphQLResolveInfo, 'schema' | 'fragments'>;
+
+/** A field of the operation, as the PHI record's collector knows it. */
+interface FieldAt {
+  key: string;
+  field: GraphQLField<unknown, unknown>;
+  node: FieldNode;
+  parentType: GraphQLObjectType;
+  /** Whether the PHI record observes what the field returns (src/audit/access.ts). */
+  observed: boolean;
+}
+
+/** What a row of `table` answers, per response key. */
+interface RowPlan {
+  table: Table;
+  type: GraphQLObjectType;
+  entries: RowEntry[];
+  /** For rows the PHI record observes on their own (a reference, a list, by id): the id and patient-link columns. */
+  hidden: string[] | null;
+}
+
+type RowEntry =
+  | { kind: 'value'; key: string; value: (alias: string) => Prisma.Sql }
+  | { kind: 'reference'; at: FieldAt; column: string; rows: RowPlan }
+  | { kind: 'pages'; at: FieldAt; source: Source<'pages'>; connection: ConnectionPlan }
+  | { kind: 'list'; at: FieldAt; source: Source<'list'>; rows: RowPlan }
+  | { kind: 'count'; at: FieldAt; source: Source<'count'> };
+
+type ConnectionEntry =
+  | { kind: 'nodes'; key: string; rows: RowPlan }
+  | { kind: 'edges'; key: string; entries: ({ kind: 'node'; key: string; rows: RowPlan } | { kind: 'cursor'; key: string } | { kind: 'typename'; key: string; name: string })[] }
+  | { kind: 'pageInfo'; key: string; entries: { key: string; name: string }[] }
+  | { kind: 'totalCount'; key: string }
+  | { kind: 'typename'; key: string; name: string };
+
+interface ConnectionPlan {
+  entries: ConnectionEntry[];
+  reads: PageInfoReads;
+  /** The page's ids and patient links, for the PHI record, when its rows bear patient data. */
+  hidden: string[] | null;
+}
+
+type RootEntry =
+  | { kind: 'typename'; key: string; name: string }
+  | { kind: 'pages'; at: FieldAt; source: Source<'pages'>; connection: ConnectionPlan }
+  | { kind: 'byId'; at: FieldAt; source: Source<'byId'>; rows: RowPlan };
+
+export interface DocumentPlan {
+  entries: RootEntry[];
+  /** Every scope a field or type of the operation demands: the caller must hold all of them. */
+  scopes: ReadonlySet<Scope>;
+  tables: ReadonlySet<Table>;
+}
+
+/** Why an operation is not one statement: it falls to the executor. Thrown inside planning only. */
+class NotOneStatement extends Error {}
+const refuse = (why: string): never => {
+  throw new NotOneStatement(why);
+};
+
+const graphqlName = /^[_A-Za-z][_0-9A-Za-z]*$/;
+const key = (name: string) => (graphqlName.test(name) ? Prisma.raw(`'${name}'`) : refuse(`key ${name}`));
+const columnOf = (alias: string, column: string) => Prisma.raw(`${alias}."${column.replace(/"/g, '')}"`);
+/** json_build_object takes at most 100 arguments. */
+const maxPairs = 50;
+
+const unwrap = (type: GraphQLOutputType) => (isNonNullType(type) ? type.ofType : type);
+
+/** The SQL that gives a column's value exactly as the field's scalar serializes it, or a refusal. */
+function valueSql(type: GraphQLOutputType, column: string): (alias: string) => Prisma.Sql {
+  const inner = unwrap(type);
+  if (isListType(inner)) {
+    const item = unwrap(inner.ofType);
+    if (isScalarType(item) && item.name === 'String') return (alias) => Prisma.sql`to_json(${columnOf(alias, column)})`;
+    return refuse(`list of ${String(item)}`);
+  }
+  if (isEnumType(inner)) {
+    const cases = inner.getValues().map((value) => {
+      if (typeof value.value !== 'string') refuse(`enum ${inner.name}`);
+      return Prisma.sql`WHEN ${Prisma.raw(`'${String(value.value).replace(/'/g, "''")}'`)} THEN ${key(value.name)}`;
+    });
+    return (alias) => Prisma.sql`(CASE ${columnOf(alias, column)}::text ${Prisma.join(cases, ' ')} END)`;
+  }
+  if (!isScalarType(inner)) return refuse(String(inner));
+  switch (inner.name) {
+    case 'ID':
+    case 'String':
+    case 'Int':
+    case 'Float':
+    case 'Boolean':
+      return (alias) => columnOf(alias, column);
+    case 'DateTime':
+      // timestamp(3) columns hold UTC: the DateTime scalar's own form, milliseconds and Z.
+      return (alias) => Prisma.sql`to_char(${columnOf(alias, column)}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+    case 'Date':
+      return (alias) => Prisma.sql`to_char(${columnOf(alias, column)}, 'YYYY-MM-DD')`;
+    case 'Decimal':
+      // DECIMAL(12,2) prints with exactly two places, the scalar's form.
+      return (alias) => Prisma.sql`${columnOf(alias, column)}::text`;
+    case 'JSON':
+      // jsonb, as stored: the scalar passes the parsed value through.
+      return (alias) => columnOf(alias, column);
+    default:
+      return refuse(`scalar ${inner.name}`);
+  }
+}
+
+class Planner {
+  readonly scopes = new Set<Scope>();
+  readonly tables = new Set<Table>();
+  private readonly walker: Walker;
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    document: DocumentNode,
+    private readonly variables: Variables,
+  ) {
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+    this.walker = { schema, fragments };
+  }
+
+  private demand(element: Parameters<typeof scopesOf>[1]): void {
+    for (const scope of scopesOf(this.schema, element)) this.scopes.add(scope);
+  }
+
+  private selections(type: GraphQLObjectType, nodes: readonly FieldNode[]) {
+    return selectedFields(this.walker, nodes, type, this.variables);
+  }
+
+  root(operation: OperationDefinitionNode): RootEntry[] {
+    if (operation.operation !== 'query') refuse(operation.operation);
+    const query = this.schema.getQueryType() ?? refuse('no query type');
+    const entries: RootEntry[] = [];
+    for (const [responseKey, selected] of this.selections(query, [operation as unknown as FieldNode])) {
+      if (selected.name === '__typename') {
+        entries.push({ kind: 'typename', key: responseKey, name: query.name });
+        continue;
+      }
+      const field = query.getFields()[selected.name] ?? refuse(selected.name);
+      const source = rowsSourceOf(field) ?? refuse(`root ${selected.name}`);
+      const at = this.at(responseKey, field, selected.nodes, query);
+      if (source.kind === 'pages' && source.parentColumn === null) {
+        entries.push({ kind: 'pages', at, source, connection: this.connection(field, selected.nodes, source.table) });
+      } else if (source.kind === 'byId') {
+        entries.push({ kind: 'byId', at, source, rows: this.rows(source.table, field.type, selected.nodes, true) });
+      } else {
+        refuse(`root ${selected.name}`);
+      }
+    }
+    return entries;
+  }
+
+  private at(responseKey: string, field: GraphQLField<unknown, unknown>, nodes: FieldNode[], parentType: GraphQLObjectType): FieldAt {
+    // Fields merged from several nodes may differ in arguments only where GraphQL validation refused them already.
+    this.demand(field);
+    return { key: responseKey, field, node: nodes[0]!, parentType, observed: isObserved(field) };
+  }
+
+  private rows(table: Table, type: GraphQLOutputType, nodes: readonly FieldNode[], ownPlace: boolean): RowPlan {
+    const named = getNamedType(type);
+    if (!isObjectType(named)) return refuse(String(named));
+    this.demand(named);
+    this.tables.add(table);
+    const link = Object.hasOwn(patientLinks, table) ? (patientLinks as Record<string, { column: string }>)[table]! : undefined;
+    const plan: RowPlan = { table, type: named, entries: [], hidden: ownPlace && link ? hiddenColumns(link.column) : null };
+    const columns = resourceOf[table].columns;
+    for (const [responseKey, selected] of this.selections(named, nodes)) {
+      if (selected.name === '__typename') {
+        plan.entries.push({ kind: 'value', key: responseKey, value: () => key(named.name) });
+        continue;
+      }
+      const field = named.getFields()[selected.name] ?? refuse(selected.name);
+      const at = this.at(responseKey, field, selected.nodes, named);
+      const reference = field.extensions[referenceExtension] as ReferenceExtension | undefined;
+      const source = rowsSourceOf(field);
+      const exposed = selected.name === 'id' ? 'id' : field.extensions.pothosExposedField;
+      if (reference) {
+        if (!columns.has(reference.column)) refuse(selected.name);
+        plan.entries.push({ kind: 'reference', at, column: reference.column, rows: this.rows(reference.table, field.type, selected.nodes, true) });
+      } else if (source?.kind === 'pages' && source.parentColumn !== null) {
+        plan.entries.push({ kind: 'pages', at, source, connection: this.connection(field, selected.nodes, source.table) });
+      } else if (source?.kind === 'count') {
+        this.tables.add(source.table);
+        plan.entries.push({ kind: 'count', at, source });
+      } else if (source?.kind === 'list') {
+        plan.entries.push({ kind: 'list', at, source, rows: this.rows(source.table, field.type, selected.nodes, true) });
+      } else if (typeof exposed === 'string' && columns.has(exposed) && field.args.length === 0) {
+        plan.entries.push({ kind: 'value', key: responseKey, value: valueSql(field.type, exposed) });
+      } else {
+        refuse(`${named.name}.${selected.name}`);
+      }
+    }
+    if (plan.entries.length + 1 > maxPairs) refuse('too many fields');
+    return plan;
+  }
+
+  private connection(field: GraphQLField<unknown, unknown>, nodes: readonly FieldNode[], table: Table): ConnectionPlan {
+    const type = getNamedType(field.type);
+    const parts = connectionParts(type);
+    if (!parts || !isObjectType(type)) return refuse(`${field.name} is not a connection`);
+    const link = Object.hasOwn(patientLinks, table) ? (patientLinks as Record<string, { column: string }>)[table]! : undefined;
+    this.tables.add(table);
+    const node = parts.node as GraphQLObjectType;
+    const entries: ConnectionEntry[] = [];
+    const reads: PageInfoReads = { hasNextPage: false, hasPreviousPage: false };
+    for (const [responseKey, selected] of this.selections(type, nodes)) {
+      switch (selected.name) {
+        case '__typename':
+          entries.push({ kind: 'typename', key: responseKey, name: type.name });
+          break;
+        case 'nodes':
+          // Each place keeps its own selection: `nodes { a }` and `edges { node { b } }` answer a and b apart.
+          entries.push({ kind: 'nodes', key: responseKey, rows: this.rows(table, node, selected.nodes, false) });
+          break;
+        case 'totalCount':
+          entries.push({ kind: 'totalCount', key: responseKey });
+          break;
+        case 'edges': {
+          const edge: Extract<ConnectionEntry, { kind: 'edges' }> = { kind: 'edges', key: responseKey, entries: [] };
+          for (const [edgeKey, part] of this.selections(parts.edge, selected.nodes)) {
+            if (part.name === 'node') edge.entries.push({ kind: 'node', key: edgeKey, rows: this.rows(table, node, part.nodes, false) });
+            else if (part.name === 'cursor') edge.entries.push({ kind: 'cursor', key: edgeKey });
+            else if (part.name === '__typename') edge.entries.push({ kind: 'typename', key: edgeKey, name: parts.edge.name });
+            else refuse(`edge ${part.name}`);
+          }
+          entries.push(edge);
+          break;
+        }
+        case 'pageInfo': {
+          const pageInfo = getNamedType(type.getFields().pageInfo!.type) as GraphQLObjectType;
+          const info: Extract<ConnectionEntry, { kind: 'pageInfo' }> = { kind: 'pageInfo', key: responseKey, entries: [] };
+          for (const [infoKey, part] of this.selections(pageInfo, selected.nodes)) {
+            if (part.name === 'hasNextPage' || part.name === 'hasPreviousPage') reads[part.name] = true;
+            else if (part.name !== 'startCursor' && part.name !== 'endCursor' && part.name !== '__typename') refuse(`pageInfo ${part.name}`);
+            info.entries.push({ key: infoKey, name: part.name });
+          }
+          entries.push(info);
+          break;
+        }
+        default:
+          refuse(`connection ${selected.name}`);
+      }
+    }
+    return { entries, reads, hidden: link ? hiddenColumns(link.column) : null };
+  }
+}
+
+const hiddenColumns = (link: string) => [...new Set(['id', link])];
+
+/** Plans per schema, document and operation with its @skip/@include values; null: the executor's. */
+const plans = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, DocumentPlan | null>>>();
+const maxPlansPerDocument = 32;
+
+export function planFor(options: {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  variables: Variables;
+  /** Distinguishes @skip/@include values (src/audit/access.ts, `planKeyOf`). */
+  planKey: string;
+}): DocumentPlan | null {
+  const { schema, document, operation, variables, planKey } = options;
+  let byDocument = plans.get(schema);
+  if (!byDocument) plans.set(schema, (byDocument = new WeakMap()));
+  let byKey = byDocument.get(document);
+  if (!byKey) byDocument.set(document, (byKey = new Map()));
+  let plan = byKey.get(planKey);
+  if (plan === undefined) {
+    try {
+      const planner = new Planner(schema, document, variables);
+      const entries = planner.root(operation);
+      // A table read without a field rule of its own (a count) still demands its scope, as the loaders do.
+      for (const table of planner.tables) planner.scopes.add(resourceOf[table].scope);
+      plan = entries.some((entry) => entry.kind !== 'typename') ? { entries, scopes: planner.scopes, tables: planner.tables } : null;
+    } catch (error) {
+      if (!(error instanceof NotOneStatement)) throw error;
+      plan = null;
+    }
+    if (byKey.size < maxPlansPerDocument) byKey.set(planKey, plan);
+  }
+  return plan;
+}
+
+const signature = (order: readonly SortKey[]) => order.map((k) => `${k.column}${k.descending ? '-' : '+'}`).join(',');
+
+/** The statement of one request: the plan with this request's arguments, in the caller's organization. */
+export class DocumentStatement {
+  private aliases = 0;
+
+  constructor(
+    private readonly organizationId: string,
+    private readonly variables: Variables,
+  ) {}
+
+  build(plan: DocumentPlan): Prisma.Sql {
+    const pairs = plan.entries.map((entry) => {
+      if (entry.kind === 'typename') return Prisma.sql`${key(entry.key)}, ${key(entry.name)}`;
+      if (entry.kind === 'pages') return Prisma.sql`${key(entry.at.key)}, ${this.pages(entry.at, entry.source, entry.connection, null)}`;
+      const args = this.args(entry.at);
+      const alias = this.alias();
+      return Prisma.sql`${key(entry.at.key)}, (SELECT ${this.row(entry.rows, alias)} FROM ${tableSql(entry.source.table)} ${Prisma.raw(alias)}
+        WHERE ${columnOf(alias, 'organizationId')} = ${this.organizationId} AND ${columnOf(alias, 'id')} = ${String(args.id)})`;
+    });
+    return Prisma.sql`SELECT json_build_object(${Prisma.join(pairs, ', ')})::text AS data`;
+  }
+
+  private alias(): string {
+    return `r${++this.aliases}`;
+  }
+
+  private args(at: FieldAt): Record<string, unknown> {
+    return getArgumentValues(at.field, at.node, this.variables);
+  }
+
+  private row(plan: RowPlan, alias: string): Prisma.Sql {
+    const pairs: Prisma.Sql[] = [];
+    for (const entry of plan.entries) {
+      switch (entry.kind) {
+        case 'value':
+          pairs.push(Prisma.sql`${key(entry.key)}, ${entry.value(alias)}`);
+          break;
+        case 'reference': {
+          const target = this.alias();
+          pairs.push(
+            Prisma.sql`${key(entry.at.key)}, (SELECT ${this.row(entry.rows, target)} FROM ${tableSql(entry.rows.table)} ${Prisma.raw(target)}
+              WHERE ${columnOf(target, 'organizationId')} = ${this.organizationId} AND ${columnOf(target, 'id')} = ${columnOf(alias, entry.column)})`,
+          );
+          break;
+        }
+        case 'pages':
+          pairs.push(Prisma.sql`${key(entry.at.key)}, ${this.pages(entry.at, entry.source, entry.connection, alias)}`);
+          break;
+        case 'count':
+          pairs.push(
+            Prisma.sql`${key(entry.at.key)}, (SELECT count(*) FROM ${tableSql(entry.source.table)} t
+              WHERE ${whereSql(this.organizationId, [])} AND ${columnOf('t', entry.source.parentColumn)} = ${columnOf(alias, 'id')})`,
+          );
+          break;
+        case 'list': {
+          const child = this.alias();
+          const order = orderSql(withTiebreaker(entry.source.order));
+          pairs.push(
+            Prisma.sql`${key(entry.at.key)}, COALESCE((SELECT json_agg(${this.row(entry.rows, child)} ORDER BY ${Prisma.raw(child)}."#n")
+              FROM (SELECT t.*, row_number() OVER (ORDER BY ${order}) AS "#n" FROM ${tableSql(entry.source.table)} t
+                    WHERE ${whereSql(this.organizationId, [])} AND ${columnOf('t', entry.source.parentColumn)} = ${columnOf(alias, 'id')}) ${Prisma.raw(child)}), '[]'::json)`,
+          );
+          break;
+        }
+      }
+    }
+    if (plan.hidden) pairs.push(Prisma.sql`'#', ${this.hidden(plan.hidden, alias)}`);
+    return Prisma.sql`json_build_object(${Prisma.join(pairs, ', ')})`;
+  }
+
+  private hidden(columns: readonly string[], alias: string): Prisma.Sql {
+    return Prisma.sql`json_build_object(${Prisma.join(
+      columns.map((column) => Prisma.sql`${key(column)}, ${columnOf(alias, column)}`),
+      ', ',
+    )})`;
+  }
+
+  /** A connection's JSON: one page of `source`'s rows (under the row `parent` when a child list). */
+  private pages(at: FieldAt, source: Source<'pages'>, connection: ConnectionPlan, parent: string | null): Prisma.Sql {
+    const args = this.args(at);
+    const list = source.list(args as never);
+    const order = withTiebreaker(list.order);
+    const request = pageRequest(args, order, { rowType: source.table, reads: connection.reads });
+    const conditions = [whereSql(this.organizationId, list.conditions)];
+    const parentCondition = parent && source.parentColumn ? Prisma.sql`${columnOf('t', source.parentColumn)} = ${columnOf(parent, 'id')}` : null;
+    if (parentCondition) conditions.push(parentCondition);
+    if (request.cursor) conditions.push(keysetSql(source.table, this.organizationId, order, request.cursor, request.backward));
+    const b = this.alias();
+    const rows = Prisma.raw(b);
+    const shown = Prisma.sql`FILTER (WHERE ${rows}."#n" <= ${Prisma.raw(String(request.limit))})`;
+    const presented = Prisma.raw(`${b}."#n" ${request.backward ? 'DESC' : 'ASC'}`);
+    const reversed = Prisma.raw(`${b}."#n" ${request.backward ? 'ASC' : 'DESC'}`);
+    const more = Prisma.sql`(count(*) > ${Prisma.raw(String(request.limit))})`;
+    const literal = (value: boolean) => Prisma.raw(value ? 'true' : 'false');
+    const cursor = Prisma.sql`rtrim(translate(encode(convert_to(${Prisma.raw(`'{"o":${JSON.stringify(signature(order))},"id":'`)} || to_json(${columnOf(b, 'id')})::text || '}', 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')`;
+    const pairs: Prisma.Sql[] = [];
+    for (const entry of connection.entries) {
+      switch (entry.kind) {
+        case 'typename':
+          pairs.push(Prisma.sql`${key(entry.key)}, ${key(entry.name)}`);
+          break;
+        case 'nodes':
+          pairs.push(Prisma.sql`${key(entry.key)}, COALESCE(json_agg(${this.row(entry.rows, b)} ORDER BY ${presented}) ${shown}, '[]'::json)`);
+          break;
+        case 'edges': {
+          const edge = entry.entries.map((part) =>
+            part.kind === 'typename'
+              ? Prisma.sql`${key(part.key)}, ${key(part.name)}`
+              : Prisma.sql`${key(part.key)}, ${part.kind === 'node' ? this.row(part.rows, b) : cursor}`,
+          );
+          pairs.push(Prisma.sql`${key(entry.key)}, COALESCE(json_agg(json_build_object(${Prisma.join(edge, ', ')}) ORDER BY ${presented}) ${shown}, '[]'::json)`);
+          break;
+        }
+        case 'pageInfo': {
+          const info = entry.entries.map(({ key: infoKey, name }) => {
+            const value =
+              name === 'hasNextPage'
+                ? request.backward ? literal(request.cursor !== null) : more
+                : name === 'hasPreviousPage'
+                  ? request.backward ? more : literal(request.cursor !== null)
+                  : name === 'startCursor'
+                    ? Prisma.sql`(array_agg(${cursor} ORDER BY ${presented}) ${shown})[1]`
+                    : name === 'endCursor'
+                      ? Prisma.sql`(array_agg(${cursor} ORDER BY ${reversed}) ${shown})[1]`
+                      : key('PageInfo');
+            return Prisma.sql`${key(infoKey)}, ${value}`;
+          });
+          pairs.push(Prisma.sql`${key(entry.key)}, json_build_object(${Prisma.join(info, ', ')})`);
+          break;
+        }
+        case 'totalCount':
+          pairs.push(
+            Prisma.sql`${key(entry.key)}, (SELECT count(*) FROM ${tableSql(source.table)} t WHERE ${Prisma.join(
+              [whereSql(this.organizationId, list.conditions), ...(parentCondition ? [parentCondition] : [])],
+              ' AND ',
+            )})`,
+          );
+          break;
+      }
+    }
+    if (connection.hidden) {
+      pairs.push(Prisma.sql`'#', COALESCE(json_agg(${this.hidden(connection.hidden, b)} ORDER BY ${presented}) ${shown}, '[]'::json)`);
+    }
+    const direction = orderSql(order, request.backward);
+    return Prisma.sql`(SELECT json_build_object(${Prisma.join(pairs, ', ')})
+      FROM (SELECT t.*, row_number() OVER (ORDER BY ${direction}) AS "#n" FROM ${tableSql(source.table)} t
+            WHERE ${Prisma.join(conditions, ' AND ')} ORDER BY ${direction} LIMIT ${Prisma.raw(String(rowsToRead(request)))}) ${rows})`;
+  }
+}
+
+type Json = Record<string, unknown>;
+
+/** A response path as GraphQL's executor passes it (indices left out: the PHI record drops them). */
+interface Path {
+  prev: Path | undefined;
+  key: string;
+  typename: string | undefined;
+}
+
+/** What the collector of the PHI record is told of each observed field, as the executor's resolvers tell it. */
+export type Observe = (args: Record<string, unknown>, value: unknown, info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'parentType'> & { path: Path }) => void;
+
+/**
+ * Tells the PHI record what the answer revealed, field by field as the resolvers would, and removes
+ * the ids and links the statement returned for it. `variables` give each observed field its arguments.
+ */
+export function observeAnswer(plan: DocumentPlan, data: Json, variables: Variables, observe: Observe): void {
+  const args = (at: FieldAt) => getArgumentValues(at.field, at.node, variables);
+  const pathOf = (prev: Path | undefined, responseKey: string, typename?: string): Path => ({ prev, key: responseKey, typename });
+  const tell = (at: FieldAt, value: unknown, path: Path) => {
+    if (at.observed) observe(args(at), value, { fieldNodes: [at.node], parentType: at.parentType, path });
+  };
+  const hiddenOf = (row: Json | null): unknown => {
+    if (!row) return row;
+    const hidden = row['#'];
+    delete row['#'];
+    return hidden;
+  };
+
+  const rows = (plan: RowPlan, list: readonly (Json | null)[], path: Path) => {
+    for (const entry of plan.entries) {
+      if (entry.kind === 'value' || entry.kind === 'count') continue;
+      const at = entry.at;
+      const childPath = pathOf(path, at.key, plan.type.name);
+      if (entry.kind === 'pages') {
+        for (const row of list) if (row) connection(at, entry.connection, row[at.key] as Json, childPath);
+      } else if (entry.kind === 'reference') {
+        const children = list.map((row) => (row ? (row[at.key] as Json | null) : null));
+        for (const child of children) tell(at, hiddenOf(child), childPath);
+        rows(entry.rows, children, childPath);
+      } else {
+        for (const row of list) {
+          const children = row ? (row[at.key] as Json[]) : [];
+          tell(at, children.map(hiddenOf), childPath);
+          rows(entry.rows, children, childPath);
+        }
+      }
+    }
+  };
+
+  const connection = (at: FieldAt, plan: ConnectionPlan, value: Json, path: Path) => {
+    if (plan.hidden) {
+      const page = value['#'] as unknown[];
+      delete value['#'];
+      const count = value[plan.entries.find((entry) => entry.kind === 'totalCount')?.key ?? ''];
+      const told: { edges: { node: unknown }[]; totalCount?: () => Promise<number> } = {
+        edges: page.map((node) => ({ node })),
+        totalCount: () => Promise.resolve(Number(count)),
+      };
+      tell(at, told, path);
+      // A search's count reaches the record through the connection's totalCount, as when the field resolves.
+      if (typeof count === 'number' && told.totalCount) void told.totalCount();
+    } else {
+      tell(at, value, path);
+    }
+    for (const entry of plan.entries) {
+      if (entry.kind === 'nodes') rows(entry.rows, value[entry.key] as Json[], pathOf(path, entry.key));
+      if (entry.kind !== 'edges') continue;
+      const edgesPath = pathOf(path, entry.key);
+      for (const part of entry.entries) {
+        if (part.kind === 'node') rows(part.rows, (value[entry.key] as Json[]).map((edge) => edge[part.key] as Json), pathOf(edgesPath, part.key));
+      }
+    }
+  };
+
+  for (const entry of plan.entries) {
+    if (entry.kind === 'typename') continue;
+    const path = pathOf(undefined, entry.at.key, entry.at.parentType.name);
+    const value = data[entry.at.key] as Json | null;
+    if (entry.kind === 'pages') connection(entry.at, entry.connection, value as Json, path);
+    else {
+      tell(entry.at, hiddenOf(value), path);
+      rows(entry.rows, [value], path);
+    }
+  }
+}

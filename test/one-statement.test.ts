@@ -1,0 +1,188 @@
+/**
+ * The one-statement path (src/data/document-statement.ts) against the executor, generated from the
+ * schema: for every root list and by-id field, a query selecting every field of its rows, their
+ * references and their child lists (and theirs once more), answered both ways over the same data.
+ * The answers must be the same text (key order included), the PHI records the same, and the
+ * one-statement app must send exactly one data statement: a field it cannot answer fails here, until
+ * it is taught or named below with the reason.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, isScalarType, type GraphQLField, type GraphQLObjectType } from 'graphql';
+import { schema } from '../src/schema/index.js';
+import { rowsSourceOf } from '../src/schema/connections.js';
+import { connectionParts } from '../src/schema/selection.js';
+import { createApp, type App } from '../src/yoga.js';
+import { startTestServer, type TestServer, type GraphQLResponse } from './support/app.js';
+import { firstIdOfEachResource } from './support/samples.js';
+import { referenceExtension } from '../src/data/prefetch.js';
+import { scopeOfType } from '../src/scopes.js';
+import type { ClinicType } from '../src/resources.js';
+
+/** Fields the executor answers, each for a reason the statement cannot share. */
+const executorOnly: Record<string, string> = {
+  'LineItem.linkedDiagnoses': 'read through a link table, in the pointers\' order',
+};
+
+type AnyField = GraphQLField<unknown, unknown>;
+const query = schema.getQueryType()!;
+
+function isLeaf(field: AnyField): boolean {
+  let type = field.type;
+  if (isNonNullType(type)) type = type.ofType;
+  if (isListType(type)) type = isNonNullType(type.ofType) ? type.ofType.ofType : type.ofType;
+  return isScalarType(type) || isEnumType(type);
+}
+
+const answerable = (type: GraphQLObjectType, field: AnyField) =>
+  !executorOnly[`${type.name}.${field.name}`] && field.args.every((arg) => !isNonNullType(arg.type));
+
+/** Every field of a row type, to `depth` levels of related rows. */
+function rowSelection(type: GraphQLObjectType, depth: number): string {
+  const parts = ['__typename'];
+  for (const field of Object.values(type.getFields())) {
+    if (!answerable(type, field)) continue;
+    if (isLeaf(field)) {
+      parts.push(field.name);
+      continue;
+    }
+    if (depth === 0) continue;
+    const named = getNamedType(field.type);
+    const source = rowsSourceOf(field);
+    if (field.extensions[referenceExtension] && isObjectType(named)) parts.push(`${field.name} { ${rowSelection(named, depth - 1)} }`);
+    else if (source?.kind === 'pages' && connectionParts(named)) {
+      const node = connectionParts(named)!.node as GraphQLObjectType;
+      parts.push(`${field.name}(first: 2) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor } nodes { ${rowSelection(node, depth - 1)} } }`);
+    } else if (source?.kind === 'list' && isObjectType(named)) parts.push(`${field.name} { ${rowSelection(named, depth - 1)} }`);
+  }
+  return parts.join(' ');
+}
+
+const rootLists = Object.values(query.getFields()).filter((field) => rowsSourceOf(field)?.kind === 'pages');
+const rootById = Object.values(query.getFields()).filter((field) => rowsSourceOf(field)?.kind === 'byId');
+const connectionSelection = (field: AnyField, depth: number) =>
+  `totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id } } nodes { ${rowSelection(connectionParts(getNamedType(field.type))!.node as GraphQLObjectType, depth)} }`;
+/** A root list's arguments that the list cannot run without (a facility for stock levels). */
+const requiredArguments = (field: AnyField, ids: Record<ClinicType, string>) =>
+  field.args
+    .filter((arg) => isNonNullType(arg.type))
+    .map((arg) => `${arg.name}: ${JSON.stringify(ids[arg.name.replace(/Id$/, '').replace(/^./, (c) => c.toUpperCase()) as ClinicType])}`);
+
+let server: TestServer;
+let executor: App;
+let ids: Record<ClinicType, string>;
+let otherClinicIds: Record<ClinicType, string>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  executor = createApp({ db: server.db, execution: { oneStatement: false } });
+  ids = await firstIdOfEachResource(server.db.prisma, server.clinics[0]!.id);
+  otherClinicIds = await firstIdOfEachResource(server.db.prisma, server.clinics[1]!.id);
+});
+afterAll(async () => {
+  await executor.close();
+  await server.close();
+});
+
+const oneStatementText = /^SELECT json_build_object\(/;
+
+/** The answer both ways, the data statements the one-statement app sent, and both PHI records. */
+async function bothWays(document: string, key?: string) {
+  const sent: string[] = [];
+  const stop = server.db.onStatement((sql) => sent.push(sql));
+  let statement: GraphQLResponse;
+  try {
+    statement = await server.gql(document, undefined, { key });
+  } finally {
+    stop();
+  }
+  const executed = await server.gql(document, undefined, { key, app: executor });
+  const record = async (response: GraphQLResponse) => {
+    const rows = await server.db.prisma.phiAccess.findMany({ where: { traceId: response.headers.get('x-trace-id')! } });
+    return rows.map(({ patientIds, fieldPaths, searches }) => ({ patientIds, fieldPaths, searches }));
+  };
+  return { statement, executed, statements: sent.filter((sql) => oneStatementText.test(sql)).length, records: [await record(statement), await record(executed)] };
+}
+
+async function expectSame(document: string) {
+  const { statement, executed, statements, records } = await bothWays(document);
+  expect(statement.errors, document).toBeUndefined();
+  expect(JSON.stringify(statement.data)).toBe(JSON.stringify(executed.data));
+  expect(records[0]).toEqual(records[1]);
+  expect(statements, `one statement answers ${document}`).toBe(1);
+  return statement.data as Record<string, { edges?: { cursor: string }[]; pageInfo?: { endCursor: string | null; startCursor: string | null } }>;
+}
+
+describe('one statement answers a whole query exactly as the executor does', () => {
+  it('the fields left to the executor exist', () => {
+    for (const name of Object.keys(executorOnly)) {
+      const [type, field] = name.split('.') as [string, string];
+      expect((schema.getType(type) as GraphQLObjectType | undefined)?.getFields()[field], name).toBeDefined();
+    }
+  });
+
+  it.each(rootLists.map((field) => [field.name, field] as const))('%s: every field, two levels of related rows, then the next page and the one before', async (_name, field) => {
+    const args = requiredArguments(field, ids);
+    const list = (paging: string) => `{ ${field.name}(${[...args, paging].join(', ')}) { ${connectionSelection(field, 2)} } }`;
+    const first = await expectSame(list('first: 3'));
+    const end = first[field.name]!.pageInfo!.endCursor;
+    if (end) {
+      const second = await expectSame(list(`first: 3, after: ${JSON.stringify(end)}`));
+      const start = second[field.name]!.pageInfo!.startCursor;
+      if (start) await expectSame(list(`last: 2, before: ${JSON.stringify(start)}`));
+    }
+  });
+
+  it.each(rootLists.flatMap((field) => {
+    const orderBy = field.args.find((arg) => arg.name === 'orderBy');
+    const input = orderBy && getNamedType(orderBy.type);
+    const enumType = isInputObjectType(input) ? getNamedType(input.getFields().field?.type) : undefined;
+    return isEnumType(enumType) ? enumType.getValues().flatMap((value) => ['ASC', 'DESC'].map((direction) => [field.name, value.name, direction, field] as const)) : [];
+  }))('%s ordered by %s %s', async (_name, value, direction, field) => {
+    const args = [...requiredArguments(field, ids), 'first: 4', `orderBy: { field: ${value}, direction: ${direction} }`];
+    const page = await expectSame(`{ ${field.name}(${args.join(', ')}) { pageInfo { endCursor } nodes { id } } }`);
+    const end = page[field.name]!.pageInfo!.endCursor;
+    if (end) await expectSame(`{ ${field.name}(${[...args, `after: ${JSON.stringify(end)}`].join(', ')}) { nodes { id } } }`);
+  });
+
+  it.each(rootById.map((field) => [field.name, field] as const))('%s(id): every field, two levels of related rows', async (_name, field) => {
+    const type = getNamedType(field.type) as GraphQLObjectType;
+    const data = await expectSame(`{ ${field.name}(id: ${JSON.stringify(ids[type.name as ClinicType])}) { ${rowSelection(type, 2)} } }`);
+    expect(data[field.name]).not.toBeNull();
+  });
+
+  it.each(rootById.map((field) => [field.name, field] as const))('%s(id) of the other clinic is null, as a missing one', async (_name, field) => {
+    const type = getNamedType(field.type) as GraphQLObjectType;
+    const data = await expectSame(`{ ${field.name}(id: ${JSON.stringify(otherClinicIds[type.name as ClinicType])}) { id } }`);
+    expect(data[field.name]).toBeNull();
+  });
+
+  it('aliases, fragments, @include and several root fields in one statement', async () => {
+    const data = await expectSame(`query Q { a: patients(first: 2, orderBy: { field: NAME, direction: DESC }) { nodes { ...P } }
+      b: bills(first: 2) { nodes { number: billNumber patient { ...P } codingGroups @include(if: true) { status } codingGroups @skip(if: true) { id } } }
+      __typename }
+      fragment P on Patient { id name: lastName ... on Patient { firstName } }`);
+    expect(Object.keys(data)).toEqual(['a', 'b', '__typename']);
+  });
+
+  it('a search is recorded by presence on both paths', async () => {
+    const { records } = await bothWays('{ patients(search: "a", first: 2) { totalCount nodes { id } } }');
+    expect(records[0]).toEqual(records[1]);
+    expect(records[0]![0]!.searches).toEqual([{ list: 'patients', arguments: ['search'], totalCount: expect.any(Number), returned: expect.any(Number) }]);
+  });
+
+  it('a caller short of one scope gets the executor\'s partial answer: the statement is not used', async () => {
+    const key = await server.keyWith({ keyScopes: [scopeOfType.Appointment, scopeOfType.Patient] });
+    const document = '{ appointments(first: 2) { nodes { id patient { id } provider { id } } } }';
+    const { statement, executed, statements } = await bothWays(document, key);
+    expect(statements).toBe(0);
+    expect(statement.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(statement.data)).toBe(JSON.stringify(executed.data));
+  });
+
+  it('a bad cursor fails its field with the executor\'s error', async () => {
+    const { statement, executed, statements } = await bothWays('{ patients(first: 2, after: "bm90IGEgY3Vyc29y") { nodes { id } } }');
+    expect(statements).toBe(0);
+    expect(statement.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(statement.errors?.map((error) => error.message)).toEqual(executed.errors?.map((error) => error.message));
+  });
+});
