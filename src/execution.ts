@@ -4,7 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { RequestContext } from './context.js';
 import { collectorOf, planKeyOf } from './audit/access.js';
 import { hasRefusedFields } from './http/argument-refusals.js';
-import { DocumentStatement, observeAnswer, planFor } from './data/document-statement.js';
+import { observeAnswer, planFor, statementFor } from './data/document-statement.js';
 
 type Compiled = CompiledQuery | null;
 
@@ -40,7 +40,7 @@ function oneStatement(args: ExecutionArgs, operation: OperationDefinitionNode, v
   for (const scope of plan.scopes) if (!context.caller.scopes.has(scope)) return undefined;
   let sql;
   try {
-    sql = new DocumentStatement(context.loaders.organizationId, variables).build(plan);
+    sql = statementFor(plan, context.loaders.organizationId, variables);
   } catch {
     // An argument the list refuses (a cursor of another order, first with last): the executor places the error at its field.
     return undefined;

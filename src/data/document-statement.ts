@@ -91,6 +91,8 @@ type RootEntry =
 
 export interface DocumentPlan {
   entries: RootEntry[];
+  /** Statements built for it, by organization and variables: an app repeats its queries with the same values. */
+  built: Map<string, Prisma.Sql>;
   /** Every scope a field or type of the operation demands: the caller must hold all of them. */
   scopes: ReadonlySet<Scope>;
   tables: ReadonlySet<Table>;
@@ -316,7 +318,7 @@ export function planFor(options: {
       const entries = planner.root(operation);
       // A table read without a field rule of its own (a count) still demands its scope, as the loaders do.
       for (const table of planner.tables) planner.scopes.add(resourceOf[table].scope);
-      plan = entries.some((entry) => entry.kind !== 'typename') ? { entries, scopes: planner.scopes, tables: planner.tables } : null;
+      plan = entries.some((entry) => entry.kind !== 'typename') ? { entries, scopes: planner.scopes, tables: planner.tables, built: new Map() } : null;
     } catch (error) {
       if (!(error instanceof NotOneStatement)) throw error;
       plan = null;
@@ -328,8 +330,23 @@ export function planFor(options: {
 
 const signature = (order: readonly SortKey[]) => order.map((k) => `${k.column}${k.descending ? '-' : '+'}`).join(',');
 
-/** The statement of one request: the plan with this request's arguments, in the caller's organization. */
-export class DocumentStatement {
+const maxBuiltPerPlan = 16;
+
+/** The statement of one request: the plan with these variables, in this organization. */
+export function statementFor(plan: DocumentPlan, organizationId: string, variables: Variables): Prisma.Sql {
+  const cacheKey = `${organizationId}\u0000${JSON.stringify(variables)}`;
+  let sql = plan.built.get(cacheKey);
+  if (!sql) {
+    sql = new DocumentStatement(organizationId, variables).build(plan);
+    // The oldest goes first: a query whose variables change with every request keeps building.
+    if (plan.built.size >= maxBuiltPerPlan) plan.built.delete(plan.built.keys().next().value!);
+    plan.built.set(cacheKey, sql);
+  }
+  return sql;
+}
+
+/** Builds the statement of a plan with one request's arguments, in the caller's organization. */
+class DocumentStatement {
   private aliases = 0;
 
   constructor(
@@ -494,7 +511,13 @@ export type Observe = (args: Record<string, unknown>, value: unknown, info: Pick
  * the ids and links the statement returned for it. `variables` give each observed field its arguments.
  */
 export function observeAnswer(plan: DocumentPlan, data: Json, variables: Variables, observe: Observe): void {
-  const args = (at: FieldAt) => getArgumentValues(at.field, at.node, variables);
+  // Per field of the document, not per row: a 50-bill page tells the bills' patient field 50 times.
+  const argsOf = new Map<FieldAt, Record<string, unknown>>();
+  const args = (at: FieldAt) => {
+    let values = argsOf.get(at);
+    if (!values) argsOf.set(at, (values = getArgumentValues(at.field, at.node, variables)));
+    return values;
+  };
   const pathOf = (prev: Path | undefined, responseKey: string, typename?: string): Path => ({ prev, key: responseKey, typename });
   const tell = (at: FieldAt, value: unknown, path: Path) => {
     if (at.observed) observe(args(at), value, { fieldNodes: [at.node], parentType: at.parentType, path });
