@@ -2,6 +2,7 @@ import { getOperationAST, getVariableValues, type DocumentNode, type ExecutionAr
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 import type { RequestContext } from './context.js';
+import { oneStatementFromEnv } from './env.js';
 import { collectorOf, planKeyOf } from './audit/access.js';
 import { hasRefusedFields } from './http/argument-refusals.js';
 import { observeAnswer, planFor, statementFor } from './data/document-statement.js';
@@ -57,7 +58,7 @@ function oneStatement(args: ExecutionArgs, operation: OperationDefinitionNode, v
 }
 
 export interface ExecutionOptions {
-  /** Whole queries as one SQL statement where they can be (default on); off prices the executor alone. */
+  /** Whole queries as one SQL statement where they can be; defaults to GRAPHQL_ONE_STATEMENT (on). */
   oneStatement?: boolean;
 }
 
@@ -70,7 +71,7 @@ export interface ExecutionOptions {
  * the execute function (per-installation introspection passes its own schema through it).
  * Before either, an operation that one SQL statement can answer is answered by it.
  */
-export function useCompiledExecution({ oneStatement: statements = true }: ExecutionOptions = {}): Plugin {
+export function useCompiledExecution({ oneStatement: statements = oneStatementFromEnv() }: ExecutionOptions = {}): Plugin {
   return {
     onExecute({ executeFn, setExecuteFn }) {
       setExecuteFn(((args: ExecutionArgs) => {

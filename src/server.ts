@@ -1,5 +1,6 @@
 import { describeTarget, openDatabase, parseDatabaseUrl, preparedStatementsFromEnv } from './db/database.js';
 import { lockDataDirectory } from './db/lock.js';
+import { oneStatementFromEnv } from './env.js';
 import { startTelemetry } from './telemetry.js';
 import { readHardeningConfig, readServerConfig } from './http/config.js';
 import { createLogger } from './http/logging.js';
@@ -27,6 +28,7 @@ function readSettings() {
   try {
     secretKeyFromEnv();
     preparedStatementsFromEnv();
+    oneStatementFromEnv();
     return { serverConfig: readServerConfig(), hardeningConfig: readHardeningConfig() };
   } catch (error) {
     console.error(`clinicgraph cannot start: ${error instanceof Error ? error.message : String(error)}`);

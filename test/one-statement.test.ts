@@ -83,7 +83,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const oneStatementText = /^SELECT json_build_object\(/;
+const oneStatementText = /^SELECT \(SELECT row_to_json\(x\)/;
 
 /** The answer both ways, the data statements the one-statement app sent, and both PHI records. */
 async function bothWays(document: string, key?: string) {

@@ -59,6 +59,7 @@ describe('settings a server cannot run with', () => {
   for (const [name, env, expected] of [
     ['production without WEBHOOK_SECRET_KEY', { NODE_ENV: 'production' }, /^clinicgraph cannot start: WEBHOOK_SECRET_KEY is not set/],
     ['a keep-alive timeout that is not a number', { KEEP_ALIVE_TIMEOUT_MS: 'soon' }, /^clinicgraph cannot start: KEEP_ALIVE_TIMEOUT_MS must be a positive integer; got "soon"\./],
+    ['one statement neither on nor off', { GRAPHQL_ONE_STATEMENT: 'yes' }, /^clinicgraph cannot start: GRAPHQL_ONE_STATEMENT must be on or off; got "yes"\./],
   ] as const) {
     it(`${name}: exits 1 with one line naming the setting, before opening the database`, async () => {
       const server = new ServerProcess(env);

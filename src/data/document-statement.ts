@@ -36,8 +36,9 @@ import { keysetSql, orderSql, table as tableSql, whereSql, withTiebreaker, type 
  * document) and the caller holds every scope those fields demand, so there is no partial answer to
  * give. Tenancy is in every subquery (`organizationId` of the caller), the same condition the loaders
  * apply; the PHI record learns what the answer revealed from the rows' ids and patient links, which
- * the statement returns beside the data (`#`, a key no GraphQL name can be) and which are removed
- * before the answer leaves.
+ * the statement returns beside the data (keys `#id`, `#patientId`: no GraphQL name starts with #)
+ * and which are removed before the answer leaves. What it costs PostgreSQL is measured by
+ * `npm run bench:pg-time`; GRAPHQL_ONE_STATEMENT=off leaves every query to the executor.
  */
 
 type Source<Kind extends RowsSource['kind']> = Extract<RowsSource, { kind: Kind }>;
@@ -104,11 +105,29 @@ const refuse = (why: string): never => {
   throw new NotOneStatement(why);
 };
 
-const graphqlName = /^[_A-Za-z][_0-9A-Za-z]*$/;
-const key = (name: string) => (graphqlName.test(name) ? Prisma.raw(`'${name}'`) : refuse(`key ${name}`));
+/** Response keys are GraphQL names; `#column` keys carry what the PHI record needs and are removed before the answer leaves. */
+const responseKey = /^#?[_A-Za-z][_0-9A-Za-z]*$/;
+const key = (name: string) => (responseKey.test(name) ? Prisma.raw(`'${name}'`) : refuse(`key ${name}`));
+/** A column alias: PostgreSQL cuts identifiers past 63 bytes, so a longer alias stays with the executor. */
+const identifier = (name: string) => (responseKey.test(name) && name.length <= 63 ? Prisma.raw(`"${name}"`) : refuse(`key ${name}`));
+
+type Field = [key: string, value: Prisma.Sql];
+
+const joined = (joins: readonly Prisma.Sql[]) => (joins.length === 0 ? Prisma.empty : Prisma.join(joins, ' '));
+
+/**
+ * An object with these keys in this order, as compact JSON: row_to_json of a one-row subselect
+ * (json_build_object pads every key with spaces, a third more text to send and parse, and takes at
+ * most 50 keys).
+ */
+const object = (fields: readonly Field[]) =>
+  fields.length === 0
+    ? Prisma.sql`'{}'::json`
+    : Prisma.sql`(SELECT row_to_json(x) FROM (SELECT ${Prisma.join(
+        fields.map(([name, value]) => Prisma.sql`${value} AS ${identifier(name)}`),
+        ', ',
+      )}) x)`;
 const columnOf = (alias: string, column: string) => Prisma.raw(`${alias}."${column.replace(/"/g, '')}"`);
-/** json_build_object takes at most 100 arguments. */
-const maxPairs = 50;
 
 const unwrap = (type: GraphQLOutputType) => (isNonNullType(type) ? type.ofType : type);
 
@@ -237,7 +256,6 @@ class Planner {
         refuse(`${named.name}.${selected.name}`);
       }
     }
-    if (plan.entries.length + 1 > maxPairs) refuse('too many fields');
     return plan;
   }
 
@@ -355,15 +373,20 @@ class DocumentStatement {
   ) {}
 
   build(plan: DocumentPlan): Prisma.Sql {
-    const pairs = plan.entries.map((entry) => {
-      if (entry.kind === 'typename') return Prisma.sql`${key(entry.key)}, ${key(entry.name)}`;
-      if (entry.kind === 'pages') return Prisma.sql`${key(entry.at.key)}, ${this.pages(entry.at, entry.source, entry.connection, null)}`;
+    const fields = plan.entries.map((entry): Field => {
+      if (entry.kind === 'typename') return [entry.key, key(entry.name)];
+      if (entry.kind === 'pages') return [entry.at.key, this.pages(entry.at, entry.source, entry.connection, null)];
       const args = this.args(entry.at);
       const alias = this.alias();
-      return Prisma.sql`${key(entry.at.key)}, (SELECT ${this.row(entry.rows, alias)} FROM ${tableSql(entry.source.table)} ${Prisma.raw(alias)}
-        WHERE ${columnOf(alias, 'organizationId')} = ${this.organizationId} AND ${columnOf(alias, 'id')} = ${String(args.id)})`;
+      const joins: Prisma.Sql[] = [];
+      const row = this.row(entry.rows, alias, joins);
+      return [
+        entry.at.key,
+        Prisma.sql`(SELECT ${row} FROM ${tableSql(entry.source.table)} ${Prisma.raw(alias)} ${joined(joins)}
+          WHERE ${columnOf(alias, 'organizationId')} = ${this.organizationId} AND ${columnOf(alias, 'id')} = ${String(args.id)})`,
+      ];
     });
-    return Prisma.sql`SELECT json_build_object(${Prisma.join(pairs, ', ')})::text AS data`;
+    return Prisma.sql`SELECT ${object(fields)}::text AS data`;
   }
 
   private alias(): string {
@@ -374,51 +397,54 @@ class DocumentStatement {
     return getArgumentValues(at.field, at.node, this.variables);
   }
 
-  private row(plan: RowPlan, alias: string): Prisma.Sql {
-    const pairs: Prisma.Sql[] = [];
+  /**
+   * A row's object. A reference is a LEFT JOIN added to `joins`, the FROM of the level reading the
+   * row (by primary key and organization): one lookup each, without a subquery per row.
+   */
+  private row(plan: RowPlan, alias: string, joins: Prisma.Sql[]): Prisma.Sql {
+    const fields: Field[] = [];
     for (const entry of plan.entries) {
       switch (entry.kind) {
         case 'value':
-          pairs.push(Prisma.sql`${key(entry.key)}, ${entry.value(alias)}`);
+          fields.push([entry.key, entry.value(alias)]);
           break;
         case 'reference': {
           const target = this.alias();
-          pairs.push(
-            Prisma.sql`${key(entry.at.key)}, (SELECT ${this.row(entry.rows, target)} FROM ${tableSql(entry.rows.table)} ${Prisma.raw(target)}
-              WHERE ${columnOf(target, 'organizationId')} = ${this.organizationId} AND ${columnOf(target, 'id')} = ${columnOf(alias, entry.column)})`,
+          joins.push(
+            Prisma.sql`LEFT JOIN ${tableSql(entry.rows.table)} ${Prisma.raw(target)}
+              ON ${columnOf(target, 'organizationId')} = ${this.organizationId} AND ${columnOf(target, 'id')} = ${columnOf(alias, entry.column)}`,
           );
+          fields.push([entry.at.key, Prisma.sql`CASE WHEN ${columnOf(target, 'id')} IS NULL THEN NULL ELSE ${this.row(entry.rows, target, joins)} END`]);
           break;
         }
         case 'pages':
-          pairs.push(Prisma.sql`${key(entry.at.key)}, ${this.pages(entry.at, entry.source, entry.connection, alias)}`);
+          fields.push([entry.at.key, this.pages(entry.at, entry.source, entry.connection, alias)]);
           break;
         case 'count':
-          pairs.push(
-            Prisma.sql`${key(entry.at.key)}, (SELECT count(*) FROM ${tableSql(entry.source.table)} t
+          fields.push([
+            entry.at.key,
+            Prisma.sql`(SELECT count(*) FROM ${tableSql(entry.source.table)} t
               WHERE ${whereSql(this.organizationId, [])} AND ${columnOf('t', entry.source.parentColumn)} = ${columnOf(alias, 'id')})`,
-          );
+          ]);
           break;
         case 'list': {
           const child = this.alias();
           const order = orderSql(withTiebreaker(entry.source.order));
-          pairs.push(
-            Prisma.sql`${key(entry.at.key)}, COALESCE((SELECT json_agg(${this.row(entry.rows, child)} ORDER BY ${Prisma.raw(child)}."#n")
+          const childJoins: Prisma.Sql[] = [];
+          const row = this.row(entry.rows, child, childJoins);
+          fields.push([
+            entry.at.key,
+            Prisma.sql`COALESCE((SELECT json_agg(${row} ORDER BY ${Prisma.raw(child)}."#n")
               FROM (SELECT t.*, row_number() OVER (ORDER BY ${order}) AS "#n" FROM ${tableSql(entry.source.table)} t
-                    WHERE ${whereSql(this.organizationId, [])} AND ${columnOf('t', entry.source.parentColumn)} = ${columnOf(alias, 'id')}) ${Prisma.raw(child)}), '[]'::json)`,
-          );
+                    WHERE ${whereSql(this.organizationId, [])} AND ${columnOf('t', entry.source.parentColumn)} = ${columnOf(alias, 'id')}) ${Prisma.raw(child)}
+              ${joined(childJoins)}), '[]'::json)`,
+          ]);
           break;
         }
       }
     }
-    if (plan.hidden) pairs.push(Prisma.sql`'#', ${this.hidden(plan.hidden, alias)}`);
-    return Prisma.sql`json_build_object(${Prisma.join(pairs, ', ')})`;
-  }
-
-  private hidden(columns: readonly string[], alias: string): Prisma.Sql {
-    return Prisma.sql`json_build_object(${Prisma.join(
-      columns.map((column) => Prisma.sql`${key(column)}, ${columnOf(alias, column)}`),
-      ', ',
-    )})`;
+    for (const column of plan.hidden ?? []) fields.push([`#${column}`, columnOf(alias, column)]);
+    return object(fields);
   }
 
   /** A connection's JSON: one page of `source`'s rows (under the row `parent` when a child list). */
@@ -440,19 +466,20 @@ class DocumentStatement {
     const literal = (value: boolean) => Prisma.raw(value ? 'true' : 'false');
     const cursor = Prisma.sql`rtrim(translate(encode(convert_to(${Prisma.raw(`'{"o":${JSON.stringify(signature(order))},"id":'`)} || to_json(${columnOf(b, 'id')})::text || '}', 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')`;
     const pairs: Prisma.Sql[] = [];
+    const joins: Prisma.Sql[] = [];
     for (const entry of connection.entries) {
       switch (entry.kind) {
         case 'typename':
           pairs.push(Prisma.sql`${key(entry.key)}, ${key(entry.name)}`);
           break;
         case 'nodes':
-          pairs.push(Prisma.sql`${key(entry.key)}, COALESCE(json_agg(${this.row(entry.rows, b)} ORDER BY ${presented}) ${shown}, '[]'::json)`);
+          pairs.push(Prisma.sql`${key(entry.key)}, COALESCE(json_agg(${this.row(entry.rows, b, joins)} ORDER BY ${presented}) ${shown}, '[]'::json)`);
           break;
         case 'edges': {
           const edge = entry.entries.map((part) =>
             part.kind === 'typename'
               ? Prisma.sql`${key(part.key)}, ${key(part.name)}`
-              : Prisma.sql`${key(part.key)}, ${part.kind === 'node' ? this.row(part.rows, b) : cursor}`,
+              : Prisma.sql`${key(part.key)}, ${part.kind === 'node' ? this.row(part.rows, b, joins) : cursor}`,
           );
           pairs.push(Prisma.sql`${key(entry.key)}, COALESCE(json_agg(json_build_object(${Prisma.join(edge, ', ')}) ORDER BY ${presented}) ${shown}, '[]'::json)`);
           break;
@@ -484,13 +511,14 @@ class DocumentStatement {
           break;
       }
     }
-    if (connection.hidden) {
-      pairs.push(Prisma.sql`'#', COALESCE(json_agg(${this.hidden(connection.hidden, b)} ORDER BY ${presented}) ${shown}, '[]'::json)`);
+    for (const column of connection.hidden ?? []) {
+      pairs.push(Prisma.sql`${key(`#${column}`)}, COALESCE(json_agg(${columnOf(b, column)} ORDER BY ${presented}) ${shown}, '[]'::json)`);
     }
     const direction = orderSql(order, request.backward);
     return Prisma.sql`(SELECT json_build_object(${Prisma.join(pairs, ', ')})
       FROM (SELECT t.*, row_number() OVER (ORDER BY ${direction}) AS "#n" FROM ${tableSql(source.table)} t
-            WHERE ${Prisma.join(conditions, ' AND ')} ORDER BY ${direction} LIMIT ${Prisma.raw(String(rowsToRead(request)))}) ${rows})`;
+            WHERE ${Prisma.join(conditions, ' AND ')} ORDER BY ${direction} LIMIT ${Prisma.raw(String(rowsToRead(request)))}) ${rows}
+      ${joined(joins)})`;
   }
 }
 
@@ -522,10 +550,14 @@ export function observeAnswer(plan: DocumentPlan, data: Json, variables: Variabl
   const tell = (at: FieldAt, value: unknown, path: Path) => {
     if (at.observed) observe(args(at), value, { fieldNodes: [at.node], parentType: at.parentType, path });
   };
-  const hiddenOf = (row: Json | null): unknown => {
-    if (!row) return row;
-    const hidden = row['#'];
-    delete row['#'];
+  /** The id and patient link a row carried for the record (`#id`, `#patientId`), taken off the row. */
+  const hiddenOf = (columns: readonly string[] | null, row: Json | null): unknown => {
+    if (!row || !columns) return row;
+    const hidden: Json = {};
+    for (const column of columns) {
+      hidden[column] = row[`#${column}`];
+      delete row[`#${column}`];
+    }
     return hidden;
   };
 
@@ -538,12 +570,12 @@ export function observeAnswer(plan: DocumentPlan, data: Json, variables: Variabl
         for (const row of list) if (row) connection(at, entry.connection, row[at.key] as Json, childPath);
       } else if (entry.kind === 'reference') {
         const children = list.map((row) => (row ? (row[at.key] as Json | null) : null));
-        for (const child of children) tell(at, hiddenOf(child), childPath);
+        for (const child of children) tell(at, hiddenOf(entry.rows.hidden, child), childPath);
         rows(entry.rows, children, childPath);
       } else {
         for (const row of list) {
           const children = row ? (row[at.key] as Json[]) : [];
-          tell(at, children.map(hiddenOf), childPath);
+          tell(at, children.map((child) => hiddenOf(entry.rows.hidden, child)), childPath);
           rows(entry.rows, children, childPath);
         }
       }
@@ -552,8 +584,12 @@ export function observeAnswer(plan: DocumentPlan, data: Json, variables: Variabl
 
   const connection = (at: FieldAt, plan: ConnectionPlan, value: Json, path: Path) => {
     if (plan.hidden) {
-      const page = value['#'] as unknown[];
-      delete value['#'];
+      const columns = plan.hidden.map((column) => {
+        const values = value[`#${column}`] as unknown[];
+        delete value[`#${column}`];
+        return [column, values] as const;
+      });
+      const page = columns[0]![1].map((_, i) => Object.fromEntries(columns.map(([column, values]) => [column, values[i]])));
       const count = value[plan.entries.find((entry) => entry.kind === 'totalCount')?.key ?? ''];
       const told: { edges: { node: unknown }[]; totalCount?: () => Promise<number> } = {
         edges: page.map((node) => ({ node })),
@@ -581,7 +617,7 @@ export function observeAnswer(plan: DocumentPlan, data: Json, variables: Variabl
     const value = data[entry.at.key] as Json | null;
     if (entry.kind === 'pages') connection(entry.at, entry.connection, value as Json, path);
     else {
-      tell(entry.at, hiddenOf(value), path);
+      tell(entry.at, hiddenOf(entry.rows.hidden, value), path);
       rows(entry.rows, [value], path);
     }
   }

@@ -1,3 +1,4 @@
+import { onOff } from '../env.js';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { PGlite, ParserOptions } from '@electric-sql/pglite';
@@ -241,9 +242,7 @@ const unnamed = () => undefined;
  * 1.21, or with max_prepared_statements = 0), where a statement prepared on one connection is missing on the next.
  */
 export function preparedStatementsFromEnv(value = process.env.DATABASE_PREPARED_STATEMENTS): boolean {
-  if (value === undefined || value === '' || value === 'on') return true;
-  if (value === 'off') return false;
-  throw new Error(`DATABASE_PREPARED_STATEMENTS must be on or off; got "${value}".`);
+  return onOff({ DATABASE_PREPARED_STATEMENTS: value }, 'DATABASE_PREPARED_STATEMENTS', true);
 }
 
 interface DirectReadOptions {
