@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { clinicTables } from '../src/resources.js';
+import { oneStatementMark } from '../src/data/document-statement.js';
 import { openDatabase } from '../src/db/database.js';
 import { createApp, type App } from '../src/yoga.js';
 import { prepareBenchDatabase } from './database.js';
@@ -37,7 +38,7 @@ const dataStatement = new RegExp(`^\\s*SELECT[\\s\\S]*FROM "(${clinicTables.join
 async function statementsOf(app: App, query: string, variables: Record<string, unknown> | undefined) {
   const sent: { sql: string; params: unknown[] }[] = [];
   const stop = db.onStatement((sql, params) => {
-    if (dataStatement.test(sql)) sent.push({ sql, params: JSON.parse(params) as unknown[] });
+    if (sql.startsWith(oneStatementMark) || dataStatement.test(sql)) sent.push({ sql, params: JSON.parse(params) as unknown[] });
   });
   try {
     const response = await app.yoga.fetch('http://bench/graphql', {

@@ -62,10 +62,12 @@ interface RowPlan {
   entries: RowEntry[];
   /** For rows the PHI record observes on their own (a reference, a list, by id): the id and patient-link columns. */
   hidden: string[] | null;
+  /** Those of them a selected field already answers, by response key (`id`): not sent twice. */
+  carried: Map<string, string>;
 }
 
 type RowEntry =
-  | { kind: 'value'; key: string; value: (alias: string) => Prisma.Sql }
+  | { kind: 'value'; key: string; value: (alias: string) => Prisma.Sql; column?: string }
   | { kind: 'reference'; at: FieldAt; column: string; rows: RowPlan }
   | { kind: 'pages'; at: FieldAt; source: Source<'pages'>; connection: ConnectionPlan }
   | { kind: 'list'; at: FieldAt; source: Source<'list'>; rows: RowPlan }
@@ -83,6 +85,11 @@ interface ConnectionPlan {
   reads: PageInfoReads;
   /** The page's ids and patient links, for the PHI record, when its rows bear patient data. */
   hidden: string[] | null;
+  /**
+   * Where they travel: inside the rows of `nodes` or of `edges { node }` when selected (a few keys
+   * more per row), else as arrays of their own (an aggregate more per column).
+   */
+  carrier: { kind: 'nodes'; key: string; rows: RowPlan } | { kind: 'edges'; key: string; node: string; rows: RowPlan } | null;
 }
 
 type RootEntry =
@@ -105,67 +112,91 @@ const refuse = (why: string): never => {
   throw new NotOneStatement(why);
 };
 
-/** Response keys are GraphQL names; `#column` keys carry what the PHI record needs and are removed before the answer leaves. */
+const columnOf = (alias: string, column: string) => Prisma.raw(`${alias}."${column.replace(/"/g, '')}"`);
+
+/**
+ * The statement writes the answer's JSON as text, value by value, the way a compiled serializer
+ * would: PostgreSQL's json constructors (json_build_object, row_to_json of a subselect per row)
+ * cost it twice as much CPU for the same text. Every expression below is JSON text and never NULL
+ * (a null is the text `null`), so concatenations never vanish.
+ */
 const responseKey = /^#?[_A-Za-z][_0-9A-Za-z]*$/;
-const key = (name: string) => (responseKey.test(name) ? Prisma.raw(`'${name}'`) : refuse(`key ${name}`));
-/** A column alias: PostgreSQL cuts identifiers past 63 bytes, so a longer alias stays with the executor. */
-const identifier = (name: string) => (responseKey.test(name) && name.length <= 63 ? Prisma.raw(`"${name}"`) : refuse(`key ${name}`));
+const graphqlName = /^[_A-Za-z][_0-9A-Za-z]*$/;
+const literal = (text: string) => Prisma.raw(`'${text.replace(/'/g, "''")}'`);
+const named = (name: string) => (responseKey.test(name) ? name : refuse(`key ${name}`));
+/** A JSON string of a name (a type's, an enum value's): nothing in it needs escaping. */
+const nameText = (name: string) => literal(`"${named(name)}"`);
+/** Text that needs no escaping in JSON (digits, dates, names), quoted. */
+const quoted = (expression: Prisma.Sql) => Prisma.sql`COALESCE('"' || ${expression} || '"', 'null')`;
+/** Any text, escaped as JSON requires. */
+const escaped = (expression: Prisma.Sql) => Prisma.sql`COALESCE(to_json(${expression})::text, 'null')`;
+/** A value whose text form is its JSON (numbers, booleans, jsonb). */
+const plain = (expression: Prisma.Sql) => Prisma.sql`COALESCE((${expression})::text, 'null')`;
+const concat = (parts: readonly Prisma.Sql[]) => Prisma.join(parts, ' || ');
 
 type Field = [key: string, value: Prisma.Sql];
 
-const joined = (joins: readonly Prisma.Sql[]) => (joins.length === 0 ? Prisma.empty : Prisma.join(joins, ' '));
+/** An object with these keys in this order. */
+function object(fields: readonly Field[]): Prisma.Sql {
+  if (fields.length === 0) return literal('{}');
+  const parts = fields.flatMap(([name, value], i) => [literal(`${i === 0 ? '{' : ','}"${named(name)}":`), Prisma.sql`(${value})`]);
+  return Prisma.sql`(${concat([...parts, literal('}')])})`;
+}
 
 /**
- * An object with these keys in this order, as compact JSON: row_to_json of a one-row subselect
- * (json_build_object pads every key with spaces, a third more text to send and parse, and takes at
- * most 50 keys).
+ * A JSON array of `item` for each row `from` gives, in `order`: an ARRAY subquery, whose order the
+ * rows' own index order usually gives for free, where an aggregate's ORDER BY sorts every group.
  */
-const object = (fields: readonly Field[]) =>
-  fields.length === 0
-    ? Prisma.sql`'{}'::json`
-    : Prisma.sql`(SELECT row_to_json(x) FROM (SELECT ${Prisma.join(
-        fields.map(([name, value]) => Prisma.sql`${value} AS ${identifier(name)}`),
-        ', ',
-      )}) x)`;
-const columnOf = (alias: string, column: string) => Prisma.raw(`${alias}."${column.replace(/"/g, '')}"`);
+const ordered = (item: Prisma.Sql, from: Prisma.Sql, order: Prisma.Sql) =>
+  Prisma.sql`('[' || array_to_string(ARRAY(SELECT ${item} FROM ${from} ORDER BY ${order}), ',') || ']')`;
+
+/** A JSON array of `item` over the rows of the current level, in `order`, of those `filter` keeps. */
+const array = (item: Prisma.Sql, order: Prisma.Sql, filter: Prisma.Sql = Prisma.empty) =>
+  Prisma.sql`('[' || COALESCE(string_agg(${item}, ',' ORDER BY ${order}) ${filter}, '') || ']')`;
+
+const joined = (joins: readonly Prisma.Sql[]) => (joins.length === 0 ? Prisma.empty : Prisma.join(joins, ' '));
 
 const unwrap = (type: GraphQLOutputType) => (isNonNullType(type) ? type.ofType : type);
 
-/** The SQL that gives a column's value exactly as the field's scalar serializes it, or a refusal. */
+/** The JSON text of a column's value exactly as the field's scalar serializes it, or a refusal. */
 function valueSql(type: GraphQLOutputType, column: string): (alias: string) => Prisma.Sql {
   const inner = unwrap(type);
   if (isListType(inner)) {
     const item = unwrap(inner.ofType);
-    if (isScalarType(item) && item.name === 'String') return (alias) => Prisma.sql`to_json(${columnOf(alias, column)})`;
+    if (isScalarType(item) && item.name === 'String') return (alias) => escaped(columnOf(alias, column));
     return refuse(`list of ${String(item)}`);
   }
   if (isEnumType(inner)) {
-    const cases = inner.getValues().map((value) => {
-      if (typeof value.value !== 'string') refuse(`enum ${inner.name}`);
-      return Prisma.sql`WHEN ${Prisma.raw(`'${String(value.value).replace(/'/g, "''")}'`)} THEN ${key(value.name)}`;
-    });
-    return (alias) => Prisma.sql`(CASE ${columnOf(alias, column)}::text ${Prisma.join(cases, ' ')} END)`;
+    const values = inner.getValues();
+    if (values.some((value) => typeof value.value !== 'string' || !graphqlName.test(value.name))) refuse(`enum ${inner.name}`);
+    // enumOf names each value as its stored value in capitals: upper() says so without a CASE per row.
+    if (values.every((value) => value.name === String(value.value).toUpperCase())) {
+      return (alias) => quoted(Prisma.sql`upper(${columnOf(alias, column)}::text)`);
+    }
+    const cases = values.map((value) => Prisma.sql`WHEN ${literal(String(value.value))} THEN ${nameText(value.name)}`);
+    return (alias) => Prisma.sql`COALESCE(CASE ${columnOf(alias, column)}::text ${Prisma.join(cases, ' ')} END, 'null')`;
   }
   if (!isScalarType(inner)) return refuse(String(inner));
   switch (inner.name) {
     case 'ID':
     case 'String':
+      return (alias) => escaped(columnOf(alias, column));
     case 'Int':
-    case 'Float':
     case 'Boolean':
-      return (alias) => columnOf(alias, column);
+      return (alias) => plain(columnOf(alias, column));
     case 'DateTime':
       // timestamp(3) columns hold UTC: the DateTime scalar's own form, milliseconds and Z.
-      return (alias) => Prisma.sql`to_char(${columnOf(alias, column)}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+      return (alias) => quoted(Prisma.sql`to_char(${columnOf(alias, column)}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
     case 'Date':
-      return (alias) => Prisma.sql`to_char(${columnOf(alias, column)}, 'YYYY-MM-DD')`;
+      return (alias) => quoted(Prisma.sql`to_char(${columnOf(alias, column)}, 'YYYY-MM-DD')`);
     case 'Decimal':
       // DECIMAL(12,2) prints with exactly two places, the scalar's form.
-      return (alias) => Prisma.sql`${columnOf(alias, column)}::text`;
+      return (alias) => quoted(Prisma.sql`${columnOf(alias, column)}::text`);
     case 'JSON':
       // jsonb, as stored: the scalar passes the parsed value through.
-      return (alias) => columnOf(alias, column);
+      return (alias) => plain(columnOf(alias, column));
     default:
+      // Float among them: PostgreSQL writes NaN and Infinity, which JSON has no text for.
       return refuse(`scalar ${inner.name}`);
   }
 }
@@ -228,11 +259,11 @@ class Planner {
     this.demand(named);
     this.tables.add(table);
     const link = Object.hasOwn(patientLinks, table) ? (patientLinks as Record<string, { column: string }>)[table]! : undefined;
-    const plan: RowPlan = { table, type: named, entries: [], hidden: ownPlace && link ? hiddenColumns(link.column) : null };
+    const plan: RowPlan = { table, type: named, entries: [], hidden: ownPlace && link ? hiddenColumns(link.column) : null, carried: new Map() };
     const columns = resourceOf[table].columns;
     for (const [responseKey, selected] of this.selections(named, nodes)) {
       if (selected.name === '__typename') {
-        plan.entries.push({ kind: 'value', key: responseKey, value: () => key(named.name) });
+        plan.entries.push({ kind: 'value', key: responseKey, value: () => nameText(named.name) });
         continue;
       }
       const field = named.getFields()[selected.name] ?? refuse(selected.name);
@@ -251,7 +282,9 @@ class Planner {
       } else if (source?.kind === 'list') {
         plan.entries.push({ kind: 'list', at, source, rows: this.rows(source.table, field.type, selected.nodes, true) });
       } else if (typeof exposed === 'string' && columns.has(exposed) && field.args.length === 0) {
-        plan.entries.push({ kind: 'value', key: responseKey, value: valueSql(field.type, exposed) });
+        plan.entries.push({ kind: 'value', key: responseKey, value: valueSql(field.type, exposed), column: exposed });
+        const scalar = getNamedType(field.type);
+        if (isScalarType(scalar) && (scalar.name === 'ID' || scalar.name === 'String') && !plan.carried.has(exposed)) plan.carried.set(exposed, responseKey);
       } else {
         refuse(`${named.name}.${selected.name}`);
       }
@@ -306,7 +339,23 @@ class Planner {
           refuse(`connection ${selected.name}`);
       }
     }
-    return { entries, reads, hidden: link ? hiddenColumns(link.column) : null };
+    const hidden = link ? hiddenColumns(link.column) : null;
+    let carrier: ConnectionPlan['carrier'] = null;
+    if (hidden) {
+      for (const entry of entries) {
+        if (entry.kind === 'nodes') {
+          entry.rows.hidden = hidden;
+          carrier = { kind: 'nodes', key: entry.key, rows: entry.rows };
+        } else if (entry.kind === 'edges') {
+          const node = entry.entries.find((part) => part.kind === 'node');
+          if (!node) continue;
+          node.rows.hidden = hidden;
+          carrier = { kind: 'edges', key: entry.key, node: node.key, rows: node.rows };
+        } else continue;
+        break;
+      }
+    }
+    return { entries, reads, hidden, carrier };
   }
 }
 
@@ -363,6 +412,9 @@ export function statementFor(plan: DocumentPlan, organizationId: string, variabl
   return sql;
 }
 
+/** Opens every such statement's text: it names the path in pg_stat_activity and the server's statement log. */
+export const oneStatementMark = '/* clinicgraph: one statement */';
+
 /** Builds the statement of a plan with one request's arguments, in the caller's organization. */
 class DocumentStatement {
   private aliases = 0;
@@ -374,7 +426,7 @@ class DocumentStatement {
 
   build(plan: DocumentPlan): Prisma.Sql {
     const fields = plan.entries.map((entry): Field => {
-      if (entry.kind === 'typename') return [entry.key, key(entry.name)];
+      if (entry.kind === 'typename') return [entry.key, nameText(entry.name)];
       if (entry.kind === 'pages') return [entry.at.key, this.pages(entry.at, entry.source, entry.connection, null)];
       const args = this.args(entry.at);
       const alias = this.alias();
@@ -382,11 +434,11 @@ class DocumentStatement {
       const row = this.row(entry.rows, alias, joins);
       return [
         entry.at.key,
-        Prisma.sql`(SELECT ${row} FROM ${tableSql(entry.source.table)} ${Prisma.raw(alias)} ${joined(joins)}
-          WHERE ${columnOf(alias, 'organizationId')} = ${this.organizationId} AND ${columnOf(alias, 'id')} = ${String(args.id)})`,
+        Prisma.sql`COALESCE((SELECT ${row} FROM ${tableSql(entry.source.table)} ${Prisma.raw(alias)} ${joined(joins)}
+          WHERE ${columnOf(alias, 'organizationId')} = ${this.organizationId} AND ${columnOf(alias, 'id')} = ${String(args.id)}), 'null')`,
       ];
     });
-    return Prisma.sql`SELECT ${object(fields)}::text AS data`;
+    return Prisma.sql`${Prisma.raw(oneStatementMark)} SELECT ${object(fields)} AS data`;
   }
 
   private alias(): string {
@@ -414,7 +466,7 @@ class DocumentStatement {
             Prisma.sql`LEFT JOIN ${tableSql(entry.rows.table)} ${Prisma.raw(target)}
               ON ${columnOf(target, 'organizationId')} = ${this.organizationId} AND ${columnOf(target, 'id')} = ${columnOf(alias, entry.column)}`,
           );
-          fields.push([entry.at.key, Prisma.sql`CASE WHEN ${columnOf(target, 'id')} IS NULL THEN NULL ELSE ${this.row(entry.rows, target, joins)} END`]);
+          fields.push([entry.at.key, Prisma.sql`CASE WHEN ${columnOf(target, 'id')} IS NULL THEN 'null' ELSE ${this.row(entry.rows, target, joins)} END`]);
           break;
         }
         case 'pages':
@@ -424,26 +476,28 @@ class DocumentStatement {
           fields.push([
             entry.at.key,
             Prisma.sql`(SELECT count(*) FROM ${tableSql(entry.source.table)} t
-              WHERE ${whereSql(this.organizationId, [])} AND ${columnOf('t', entry.source.parentColumn)} = ${columnOf(alias, 'id')})`,
+              WHERE ${whereSql(this.organizationId, [])} AND ${columnOf('t', entry.source.parentColumn)} = ${columnOf(alias, 'id')})::text`,
           ]);
           break;
         case 'list': {
           const child = this.alias();
-          const order = orderSql(withTiebreaker(entry.source.order));
           const childJoins: Prisma.Sql[] = [];
           const row = this.row(entry.rows, child, childJoins);
           fields.push([
             entry.at.key,
-            Prisma.sql`COALESCE((SELECT json_agg(${row} ORDER BY ${Prisma.raw(child)}."#n")
-              FROM (SELECT t.*, row_number() OVER (ORDER BY ${order}) AS "#n" FROM ${tableSql(entry.source.table)} t
-                    WHERE ${whereSql(this.organizationId, [])} AND ${columnOf('t', entry.source.parentColumn)} = ${columnOf(alias, 'id')}) ${Prisma.raw(child)}
-              ${joined(childJoins)}), '[]'::json)`,
+            ordered(
+              row,
+              Prisma.sql`(SELECT t.* FROM ${tableSql(entry.source.table)} t
+                WHERE ${whereSql(this.organizationId, [])} AND ${columnOf('t', entry.source.parentColumn)} = ${columnOf(alias, 'id')}) ${Prisma.raw(child)}
+                ${joined(childJoins)}`,
+              orderSql(withTiebreaker(entry.source.order), false, child),
+            ),
           ]);
           break;
         }
       }
     }
-    for (const column of plan.hidden ?? []) fields.push([`#${column}`, columnOf(alias, column)]);
+    for (const column of plan.hidden ?? []) if (!plan.carried.has(column)) fields.push([`#${column}`, escaped(columnOf(alias, column))]);
     return object(fields);
   }
 
@@ -459,64 +513,87 @@ class DocumentStatement {
     if (request.cursor) conditions.push(keysetSql(source.table, this.organizationId, order, request.cursor, request.backward));
     const b = this.alias();
     const rows = Prisma.raw(b);
-    const shown = Prisma.sql`FILTER (WHERE ${rows}."#n" <= ${Prisma.raw(String(request.limit))})`;
-    const presented = Prisma.raw(`${b}."#n" ${request.backward ? 'DESC' : 'ASC'}`);
-    const reversed = Prisma.raw(`${b}."#n" ${request.backward ? 'ASC' : 'DESC'}`);
-    const more = Prisma.sql`(count(*) > ${Prisma.raw(String(request.limit))})`;
-    const literal = (value: boolean) => Prisma.raw(value ? 'true' : 'false');
-    const cursor = Prisma.sql`rtrim(translate(encode(convert_to(${Prisma.raw(`'{"o":${JSON.stringify(signature(order))},"id":'`)} || to_json(${columnOf(b, 'id')})::text || '}', 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')`;
-    const pairs: Prisma.Sql[] = [];
+    // Rows are numbered only when the look-ahead row is read, to leave it out; otherwise the page is all there is.
+    const numbered = rowsToRead(request) > request.limit;
+    const shown = numbered ? Prisma.sql`FILTER (WHERE ${rows}."#n" <= ${Prisma.raw(String(request.limit))})` : Prisma.empty;
+    const presented = orderSql(order, false, b);
+    const reversed = orderSql(order, true, b);
+    const more = Prisma.sql`CASE WHEN count(*) > ${Prisma.raw(String(request.limit))} THEN 'true' ELSE 'false' END`;
+    const flag = (value: boolean) => literal(value ? 'true' : 'false');
+    const cursor = Prisma.sql`rtrim(translate(encode(convert_to(${literal(`{"o":${JSON.stringify(signature(order))},"id":`)} || to_json(${columnOf(b, 'id')})::text || '}', 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')`;
     const joins: Prisma.Sql[] = [];
+    const fields: Field[] = [];
+    // Whether only one array reads the page's rows (nodes, or edges), with nothing counted or cursored over them.
+    const arrays = connection.entries.filter((entry) => entry.kind === 'nodes' || entry.kind === 'edges').length;
+    const aggregated = connection.entries.some(
+      (entry) =>
+        entry.kind === 'pageInfo' &&
+        entry.entries.some(({ name }) => name === 'startCursor' || name === 'endCursor' || name === (request.backward ? 'hasPreviousPage' : 'hasNextPage')),
+    );
+    const simple = !numbered && arrays === 1 && !aggregated && (!connection.hidden || connection.carrier !== null);
+    let single: (Prisma.Sql & { item: Prisma.Sql }) | undefined;
+    const rowsArray = (item: Prisma.Sql) => {
+      if (!simple) return array(item, presented, shown);
+      single = Object.assign(Prisma.sql`${item}`, { item });
+      return single;
+    };
     for (const entry of connection.entries) {
       switch (entry.kind) {
         case 'typename':
-          pairs.push(Prisma.sql`${key(entry.key)}, ${key(entry.name)}`);
+          fields.push([entry.key, nameText(entry.name)]);
           break;
         case 'nodes':
-          pairs.push(Prisma.sql`${key(entry.key)}, COALESCE(json_agg(${this.row(entry.rows, b, joins)} ORDER BY ${presented}) ${shown}, '[]'::json)`);
+          fields.push([entry.key, rowsArray(this.row(entry.rows, b, joins))]);
           break;
         case 'edges': {
-          const edge = entry.entries.map((part) =>
-            part.kind === 'typename'
-              ? Prisma.sql`${key(part.key)}, ${key(part.name)}`
-              : Prisma.sql`${key(part.key)}, ${part.kind === 'node' ? this.row(part.rows, b, joins) : cursor}`,
-          );
-          pairs.push(Prisma.sql`${key(entry.key)}, COALESCE(json_agg(json_build_object(${Prisma.join(edge, ', ')}) ORDER BY ${presented}) ${shown}, '[]'::json)`);
+          const edge = entry.entries.map((part): Field => {
+            if (part.kind === 'typename') return [part.key, nameText(part.name)];
+            return [part.key, part.kind === 'node' ? this.row(part.rows, b, joins) : quoted(cursor)];
+          });
+          fields.push([entry.key, rowsArray(object(edge))]);
           break;
         }
         case 'pageInfo': {
-          const info = entry.entries.map(({ key: infoKey, name }) => {
-            const value =
-              name === 'hasNextPage'
-                ? request.backward ? literal(request.cursor !== null) : more
-                : name === 'hasPreviousPage'
-                  ? request.backward ? more : literal(request.cursor !== null)
-                  : name === 'startCursor'
-                    ? Prisma.sql`(array_agg(${cursor} ORDER BY ${presented}) ${shown})[1]`
-                    : name === 'endCursor'
-                      ? Prisma.sql`(array_agg(${cursor} ORDER BY ${reversed}) ${shown})[1]`
-                      : key('PageInfo');
-            return Prisma.sql`${key(infoKey)}, ${value}`;
+          const info = entry.entries.map(({ key: infoKey, name }): Field => {
+            switch (name) {
+              case 'hasNextPage':
+                return [infoKey, request.backward ? flag(request.cursor !== null) : more];
+              case 'hasPreviousPage':
+                return [infoKey, request.backward ? more : flag(request.cursor !== null)];
+              case 'startCursor':
+                return [infoKey, quoted(Prisma.sql`(array_agg(${cursor} ORDER BY ${presented}) ${shown})[1]`)];
+              case 'endCursor':
+                return [infoKey, quoted(Prisma.sql`(array_agg(${cursor} ORDER BY ${reversed}) ${shown})[1]`)];
+              default:
+                return [infoKey, nameText('PageInfo')];
+            }
           });
-          pairs.push(Prisma.sql`${key(entry.key)}, json_build_object(${Prisma.join(info, ', ')})`);
+          fields.push([entry.key, object(info)]);
           break;
         }
         case 'totalCount':
-          pairs.push(
-            Prisma.sql`${key(entry.key)}, (SELECT count(*) FROM ${tableSql(source.table)} t WHERE ${Prisma.join(
+          fields.push([
+            entry.key,
+            Prisma.sql`(SELECT count(*) FROM ${tableSql(source.table)} t WHERE ${Prisma.join(
               [whereSql(this.organizationId, list.conditions), ...(parentCondition ? [parentCondition] : [])],
               ' AND ',
-            )})`,
-          );
+            )})::text`,
+          ]);
           break;
       }
     }
-    for (const column of connection.hidden ?? []) {
-      pairs.push(Prisma.sql`${key(`#${column}`)}, COALESCE(json_agg(${columnOf(b, column)} ORDER BY ${presented}) ${shown}, '[]'::json)`);
+    if (!connection.carrier) {
+      for (const column of connection.hidden ?? []) fields.push([`#${column}`, array(escaped(columnOf(b, column)), presented, shown)]);
     }
     const direction = orderSql(order, request.backward);
-    return Prisma.sql`(SELECT json_build_object(${Prisma.join(pairs, ', ')})
-      FROM (SELECT t.*, row_number() OVER (ORDER BY ${direction}) AS "#n" FROM ${tableSql(source.table)} t
+    const from = Prisma.sql`(SELECT t.* FROM ${tableSql(source.table)} t
+      WHERE ${Prisma.join(conditions, ' AND ')} ORDER BY ${direction} LIMIT ${Prisma.raw(String(rowsToRead(request)))}) ${rows} ${joined(joins)}`;
+    if (single) {
+      // The page's rows are one array and nothing else reads them: the rows, in order, and no aggregate.
+      return object(fields.map(([name, value]) => [name, value === single ? ordered(single.item, from, presented) : value]));
+    }
+    return Prisma.sql`(SELECT ${object(fields)}
+      FROM (SELECT t.*${numbered ? Prisma.sql`, row_number() OVER (ORDER BY ${direction}) AS "#n"` : Prisma.empty} FROM ${tableSql(source.table)} t
             WHERE ${Prisma.join(conditions, ' AND ')} ORDER BY ${direction} LIMIT ${Prisma.raw(String(rowsToRead(request)))}) ${rows}
       ${joined(joins)})`;
   }
@@ -551,12 +628,13 @@ export function observeAnswer(plan: DocumentPlan, data: Json, variables: Variabl
     if (at.observed) observe(args(at), value, { fieldNodes: [at.node], parentType: at.parentType, path });
   };
   /** The id and patient link a row carried for the record (`#id`, `#patientId`), taken off the row. */
-  const hiddenOf = (columns: readonly string[] | null, row: Json | null): unknown => {
-    if (!row || !columns) return row;
+  const hiddenOf = (plan: RowPlan, row: Json | null): unknown => {
+    if (!row || !plan.hidden) return row;
     const hidden: Json = {};
-    for (const column of columns) {
-      hidden[column] = row[`#${column}`];
-      delete row[`#${column}`];
+    for (const column of plan.hidden) {
+      const carried = plan.carried.get(column);
+      hidden[column] = row[carried ?? `#${column}`];
+      if (!carried) delete row[`#${column}`];
     }
     return hidden;
   };
@@ -570,12 +648,12 @@ export function observeAnswer(plan: DocumentPlan, data: Json, variables: Variabl
         for (const row of list) if (row) connection(at, entry.connection, row[at.key] as Json, childPath);
       } else if (entry.kind === 'reference') {
         const children = list.map((row) => (row ? (row[at.key] as Json | null) : null));
-        for (const child of children) tell(at, hiddenOf(entry.rows.hidden, child), childPath);
+        for (const child of children) tell(at, hiddenOf(entry.rows, child), childPath);
         rows(entry.rows, children, childPath);
       } else {
         for (const row of list) {
           const children = row ? (row[at.key] as Json[]) : [];
-          tell(at, children.map((child) => hiddenOf(entry.rows.hidden, child)), childPath);
+          tell(at, children.map((child) => hiddenOf(entry.rows, child)), childPath);
           rows(entry.rows, children, childPath);
         }
       }
@@ -584,12 +662,18 @@ export function observeAnswer(plan: DocumentPlan, data: Json, variables: Variabl
 
   const connection = (at: FieldAt, plan: ConnectionPlan, value: Json, path: Path) => {
     if (plan.hidden) {
-      const columns = plan.hidden.map((column) => {
-        const values = value[`#${column}`] as unknown[];
-        delete value[`#${column}`];
-        return [column, values] as const;
-      });
-      const page = columns[0]![1].map((_, i) => Object.fromEntries(columns.map(([column, values]) => [column, values[i]])));
+      const carrier = plan.carrier;
+      let page: unknown[];
+      if (carrier?.kind === 'nodes') page = (value[carrier.key] as Json[]).map((row) => hiddenOf(carrier.rows, row));
+      else if (carrier?.kind === 'edges') page = (value[carrier.key] as Json[]).map((edge) => hiddenOf(carrier.rows, edge[carrier.node] as Json));
+      else {
+        const columns = plan.hidden.map((column) => {
+          const values = value[`#${column}`] as unknown[];
+          delete value[`#${column}`];
+          return [column, values] as const;
+        });
+        page = columns[0]![1].map((_, i) => Object.fromEntries(columns.map(([column, values]) => [column, values[i]])));
+      }
       const count = value[plan.entries.find((entry) => entry.kind === 'totalCount')?.key ?? ''];
       const told: { edges: { node: unknown }[]; totalCount?: () => Promise<number> } = {
         edges: page.map((node) => ({ node })),
@@ -617,7 +701,7 @@ export function observeAnswer(plan: DocumentPlan, data: Json, variables: Variabl
     const value = data[entry.at.key] as Json | null;
     if (entry.kind === 'pages') connection(entry.at, entry.connection, value as Json, path);
     else {
-      tell(entry.at, hiddenOf(entry.rows.hidden, value), path);
+      tell(entry.at, hiddenOf(entry.rows, value), path);
       rows(entry.rows, [value], path);
     }
   }

@@ -77,9 +77,9 @@ export function withTiebreaker(order: readonly SortKey[]): SortKey[] {
   return order.some((key) => key.column === 'id') ? [...order] : [...order, { column: 'id', descending: last?.descending }];
 }
 
-export function orderSql(order: readonly SortKey[], reverse = false): Prisma.Sql {
+export function orderSql(order: readonly SortKey[], reverse = false, alias = 't'): Prisma.Sql {
   return Prisma.join(
-    order.map((key) => Prisma.sql`${column(key.column)} ${Prisma.raw(Boolean(key.descending) !== reverse ? 'DESC' : 'ASC')}`),
+    order.map((key) => Prisma.sql`${column(key.column, alias)} ${Prisma.raw(Boolean(key.descending) !== reverse ? 'DESC' : 'ASC')}`),
     ', ',
   );
 }
