@@ -6,7 +6,7 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { RequestContext } from '../context.js';
 import { newId } from '../ids.js';
 import { patientLookupSql } from '../resources.js';
-import { directQueryOf } from '../db/database.js';
+import { rawQueryOf } from '../db/database.js';
 import { databaseRetryAfterSeconds } from '../http/errors.js';
 import { planOf, startCollecting, stopCollecting, type AccessCollector, type PatientSearch } from './access.js';
 import type { ScopeUsageRecorder } from './scope-usage.js';
@@ -45,10 +45,8 @@ export async function writePhiAccess(prisma: PrismaClient, access: PhiAccessWrit
     INSERT INTO "PhiAccess" ("id", "organizationId", "appId", "apiKeyId", "installationId", "operationName", "documentHash", "traceId", "patientIds", "fieldPaths", "searches")
     VALUES (${id}, ${access.organizationId}, ${access.appId}, ${access.apiKeyId}, ${access.installationId}, ${access.operationName},
             ${access.documentHash}, ${access.traceId}, ${patientIds}, ${textArray(access.fieldPaths)}, ${JSON.stringify(access.searches)}::jsonb)`;
-  // On PostgreSQL straight through the driver (on the primary): Prisma's raw path costs more CPU than the write.
-  const direct = directQueryOf(prisma);
-  if (direct) await direct(insert);
-  else await prisma.$executeRaw(insert);
+  // Straight through the driver (on the primary): Prisma's raw path costs more CPU than the write.
+  await rawQueryOf(prisma)(insert);
   return id;
 }
 

@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { Scope } from '../scopes.js';
+import { rawQueryOf } from '../db/database.js';
 
 /**
  * Counts, per installation, scope and UTC day, the requests whose returned data a scope guarded.
@@ -44,9 +45,9 @@ export class ScopeUsageRecorder {
       return Prisma.sql`(${installationId}, ${scope}, ${day}::date, ${requests}::int)`;
     });
     try {
-      await this.prisma.$executeRaw`
+      await rawQueryOf(this.prisma)(Prisma.sql`
         INSERT INTO "ScopeUsage" ("installationId", "scope", "day", "requests") VALUES ${Prisma.join(rows)}
-        ON CONFLICT ("installationId", "scope", "day") DO UPDATE SET "requests" = "ScopeUsage"."requests" + EXCLUDED."requests"`;
+        ON CONFLICT ("installationId", "scope", "day") DO UPDATE SET "requests" = "ScopeUsage"."requests" + EXCLUDED."requests"`);
     } catch (error) {
       for (const [key, requests] of batch) this.pending.set(key, (this.pending.get(key) ?? 0) + requests);
       this.timer ??= setTimeout(() => void this.flush(), this.intervalMs).unref();

@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
-import { directQueryOf } from '../db/database.js';
+import { rawQueryOf } from '../db/database.js';
 import { clientError } from '../errors.js';
 import { canonicalScopes, effectiveScopes, type Scope } from '../scopes.js';
 import { hashSecret, secretPattern } from './keys.js';
@@ -81,8 +81,7 @@ export async function authenticate(
       AND (k."organizationId" IS NULL OR k."organizationId" = i."organizationId")
     LEFT JOIN "Organization" o ON o."id" = i."organizationId"
     WHERE k."secretHash" = ${hashSecret(secret)}`;
-  const direct = directQueryOf(prisma);
-  const [key] = direct ? await direct<KeyLookup>(lookup) : await prisma.$queryRaw<KeyLookup[]>(lookup);
+  const [key] = await rawQueryOf(prisma)<KeyLookup>(lookup);
   if (!key) throw unauthenticated('Invalid API key.');
   if (key.revokedAt && key.revokedAt <= now) throw unauthenticated('This API key has been revoked. Create a new key.');
   if (key.expiresAt && key.expiresAt <= now) throw unauthenticated('This API key has expired. Create a new key.');

@@ -1,4 +1,5 @@
-import type { PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import { rawQueryOf } from '../db/database.js';
 
 /**
  * Records keys' and installations' last use off the request path: ids collect in memory and one
@@ -28,12 +29,13 @@ export class LastUsedRecorder {
     this.pendingKeys.clear();
     this.pendingInstallations.clear();
     const now = new Date();
+    const write = rawQueryOf(this.prisma);
     // Best effort: a missed last-used stamp must never fail or slow a request; the next use records it.
+    // The installation's updatedAt stays as it is: it means "its grant or state changed".
     await Promise.all([
-      keys.length ? this.prisma.apiKey.updateMany({ where: { id: { in: keys } }, data: { lastUsedAt: now } }).catch(() => undefined) : null,
+      keys.length ? write(Prisma.sql`UPDATE "ApiKey" SET "lastUsedAt" = ${now} WHERE "id" = ANY(${keys})`).catch(() => undefined) : null,
       installations.length
-        ? // Raw, so the installation's updatedAt keeps meaning "its grant or state changed".
-          this.prisma.$executeRaw`UPDATE "InstallationRecord" SET "lastRequestAt" = ${now} WHERE "id" = ANY(${installations})`.catch(() => undefined)
+        ? write(Prisma.sql`UPDATE "InstallationRecord" SET "lastRequestAt" = ${now} WHERE "id" = ANY(${installations})`).catch(() => undefined)
         : null,
     ]);
   }

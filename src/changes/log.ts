@@ -79,7 +79,7 @@ const toChange = (row: ChangeRow): Change => ({ ...row, type: row.type as Change
  * later: entries are final, and their (transactionId, position) order never changes under a reader.
  * A position alone would not do: positions are taken at write time and committed in another order.
  */
-const settledBelow = Prisma.sql`(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)`;
+export const settledBelow = Prisma.sql`(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)`;
 
 const columns = Prisma.sql`c."position"::text AS "position", c."transactionId"::text AS "transactionId", c."organizationId",
   c."type", c."entityId", c."operation"::text AS "operation", c."changedAt"`;

@@ -66,8 +66,9 @@ async function hasPendingMigrations(prisma: PrismaClient): Promise<boolean> {
   // Names only: whether one is missing from the bookkeeping table is all a start needs to know.
   const folders = await migrationFolders();
   try {
-    const applied = await prisma.$queryRaw<{ migration_name: string }[]>`
-      SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+    const applied = await rawQueryOf(prisma)<{ migration_name: string }>(
+      Prisma.sql`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
     const names = new Set(applied.map((row) => row.migration_name));
     return folders.some((folder) => !names.has(folder));
   } catch {
@@ -102,17 +103,40 @@ function tracedAdapter(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigra
   });
 }
 
-/** A client whose statements can be observed (statement counts in tests, benchmarks and metrics) and are traced. */
+/**
+ * A client whose statements can be observed (statement counts in tests, benchmarks and metrics) and are
+ * traced, built on first use: constructing a PrismaClient decodes its query parameterization schema,
+ * about 12 MB of heap held for the life of the process, and the API's reads, authentication and audit
+ * record go through the driver (`rawQueryOf`), so a server that serves only those never builds one.
+ * The handle exists from the start all the same: `directs` and callers hold it.
+ */
 function observedClient(adapter: SqlMigrationAwareDriverAdapterFactory, listeners = new Set<StatementListener>()) {
-  const prisma = new PrismaClient({ adapter: tracedAdapter(adapter), log: [{ emit: 'event', level: 'query' }] });
-  prisma.$on('query', (event) => {
-    for (const listener of listeners) listener(event.query, event.params);
+  let built: PrismaClient | undefined;
+  const client = (): PrismaClient => {
+    if (built) return built;
+    const logging = new PrismaClient({ adapter: tracedAdapter(adapter), log: [{ emit: 'event', level: 'query' }] });
+    logging.$on('query', (event) => {
+      for (const listener of listeners) listener(event.query, event.params);
+    });
+    return (built = logging as unknown as PrismaClient);
+  };
+  const prisma = new Proxy({} as PrismaClient, {
+    get(_, property) {
+      // Awaiting a value that holds the handle asks for `then`; that alone must not build the client.
+      if (property === 'then') return undefined;
+      const target = client();
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+    has: (_, property) => Reflect.has(client(), property),
   });
   const onStatement = (listener: StatementListener) => {
     listeners.add(listener);
     return () => void listeners.delete(listener);
   };
-  return { prisma: prisma as unknown as PrismaClient, onStatement, listeners };
+  /** Disconnects the client if it was ever built. */
+  const disconnect = async () => void (await built?.$disconnect());
+  return { prisma, onStatement, listeners, disconnect };
 }
 
 /** A statement run on the driver directly. */
@@ -121,7 +145,7 @@ export type DirectRead = <Row>(sql: Prisma.Sql) => Promise<Row[]>;
 interface Direct {
   /** Clinic rows as the API serves them (`clinicRowTypes`), on PostgreSQL and PGlite alike. */
   clinicRows: DirectRead;
-  /** Rows typed as Prisma's `$queryRaw` types them (Date, Decimal, BigInt): authentication, the audit record. PostgreSQL only. */
+  /** Rows typed as Prisma's `$queryRaw` types them (Date, Decimal, BigInt): authentication, the audit record. */
   query?: DirectRead;
 }
 
@@ -141,6 +165,16 @@ export function directReadOf(client: PrismaClient): DirectRead | undefined {
 /** The same direct path with Prisma's raw-result types, for statements outside clinic data (a key lookup, an insert). */
 export function directQueryOf(client: PrismaClient): DirectRead | undefined {
   return directs.get(client)?.query;
+}
+
+/**
+ * A raw statement with Prisma's raw-result types: through the driver when this module opened the
+ * client, else `$queryRaw`. Whatever runs on every start and every request goes this way: the first
+ * statement Prisma itself runs, raw or not, loads its query compiler (WebAssembly, about 40 MB of the
+ * process's memory, never released), which the API's own reads and writes do not need.
+ */
+export function rawQueryOf(client: PrismaClient): DirectRead {
+  return directs.get(client)?.query ?? (<Row>(sql: Prisma.Sql) => client.$queryRaw<Row[]>(sql));
 }
 
 const digits = (text: string, from: number, to: number): number => {
@@ -337,8 +371,10 @@ export async function openDatabase(target: DatabaseTarget, options: PostgresOpti
       pool.on('error', () => {});
       return pool;
     });
-    const { prisma, onStatement, listeners } = observedClient(new PrismaPg(pools[0]!));
-    const replicas = pools.slice(1).map((pool) => observedClient(new PrismaPg(pool), listeners).prisma);
+    const primary = observedClient(new PrismaPg(pools[0]!));
+    const { prisma, onStatement, listeners } = primary;
+    const replicaClients = pools.slice(1).map((pool) => observedClient(new PrismaPg(pool), listeners));
+    const replicas = replicaClients.map((replica) => replica.prisma);
     [prisma, ...replicas].forEach((client, i) =>
       directs.set(client, {
         clinicRows: directRead({ pool: pools[i]!, listeners, types: clinicRowTypes, prepared }),
@@ -353,11 +389,11 @@ export async function openDatabase(target: DatabaseTarget, options: PostgresOpti
       reader: () => (replicas.length ? replicas[next++ % replicas.length]! : prisma),
       onStatement,
       migrate: async () => ((await hasPendingMigrations(prisma)) ? migratePostgres(target.url) : []),
-      ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+      ping: async () => void (await rawQueryOf(prisma)(Prisma.sql`SELECT 1`)),
       // Closing twice (a shutdown racing a test's cleanup) must not fail: pg refuses a second pool.end().
       close: () =>
         (closing ??= (async () => {
-          await Promise.all([prisma, ...replicas].map((client) => client.$disconnect()));
+          await Promise.all([primary, ...replicaClients].map((client) => client.disconnect()));
           await Promise.all(pools.map((pool) => pool.end()));
         })()),
     };
@@ -374,14 +410,22 @@ const pgliteClinicParsers: ParserOptions = {
   20: (value: string) => BigInt(value),
 };
 
-function pgliteClinicRead(pglite: PGlite, listeners: ReadonlySet<StatementListener>): DirectRead {
+/** `prismaLikeTypes` for PGlite. */
+const pglitePrismaParsers: ParserOptions = {
+  1114: (value: string) => parseUtcTimestamp(value),
+  1082: (value: string) => new Date(`${value}T00:00:00.000Z`),
+  1700: (value: string) => new Prisma.Decimal(value),
+  20: (value: string) => BigInt(value),
+};
+
+function pgliteRead(pglite: PGlite, listeners: ReadonlySet<StatementListener>, parsers: ParserOptions): DirectRead {
   return async <Row>(sql: Prisma.Sql) => {
     const values = sql.values.map((value) => (value instanceof Date ? value.toISOString() : value));
     if (listeners.size > 0) {
       const params = JSON.stringify(values);
       for (const listener of listeners) listener(sql.text, params);
     }
-    const result = await tracedStatement(sql.text, () => pglite.query<Row>(sql.text, values, { parsers: pgliteClinicParsers }));
+    const result = await tracedStatement(sql.text, () => pglite.query<Row>(sql.text, values, { parsers }));
     return result.rows;
   };
 }
@@ -389,9 +433,8 @@ function pgliteClinicRead(pglite: PGlite, listeners: ReadonlySet<StatementListen
 /** A Database over an already open PGlite (tests start from a dump of a migrated, seeded one). */
 export function wrapPGlite(pglite: PGlite, target: DatabaseTarget = { kind: 'pglite', dataDir: null }): Database {
   const factory = pgliteAdapterFactory(pglite);
-  const { prisma, onStatement, listeners } = observedClient(factory);
-  // Clinic rows only: authentication and the audit keep Prisma's raw path (and its types) on PGlite.
-  directs.set(prisma, { clinicRows: pgliteClinicRead(pglite, listeners) });
+  const { prisma, onStatement, listeners, disconnect } = observedClient(factory);
+  directs.set(prisma, { clinicRows: pgliteRead(pglite, listeners, pgliteClinicParsers), query: pgliteRead(pglite, listeners, pglitePrismaParsers) });
   return {
     target,
     prisma,
@@ -399,9 +442,9 @@ export function wrapPGlite(pglite: PGlite, target: DatabaseTarget = { kind: 'pgl
     reader: () => prisma,
     onStatement,
     migrate: async () => ((await hasPendingMigrations(prisma)) ? applyMigrations(factory) : []),
-    ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+    ping: async () => void (await rawQueryOf(prisma)(Prisma.sql`SELECT 1`)),
     close: async () => {
-      await prisma.$disconnect();
+      await disconnect();
       if (!pglite.closed) await pglite.close();
     },
   };

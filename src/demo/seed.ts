@@ -2,7 +2,8 @@
  * First-start seeding: two demo clinics and, outside production, the marketplace demo (an app installed
  * in both clinics and one test API key whose secret is fixed so the README can print it).
  */
-import type { PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import { rawQueryOf } from '../db/database.js';
 import { demoSecret, hashSecret, visiblePrefix } from '../auth/keys.js';
 import { readAccountsConfig } from '../accounts/config.js';
 import { hashPassword } from '../accounts/passwords.js';
@@ -44,7 +45,8 @@ export interface SeedDemoResult {
 
 /** Seeds an empty database; a database that has any organization is left alone. */
 export async function seedDemo(prisma: PrismaClient, { production, logger }: SeedDemoOptions): Promise<SeedDemoResult> {
-  if ((await prisma.organization.count()) > 0) return existingDemo(prisma);
+  const [any] = await rawQueryOf(prisma)<{ exists: boolean }>(Prisma.sql`SELECT EXISTS (SELECT 1 FROM "Organization") AS "exists"`);
+  if (any?.exists) return existingDemo(prisma);
   // The generator (and faker's locale data) only when there is something to generate: not on every start.
   const { defaultNow, defaultSeed, demoClinics, generateClinics, seededIds } = await import('./generate.js');
 
@@ -165,14 +167,19 @@ async function seedDemoAccess(
   });
 }
 
+/**
+ * What every start of a seeded database reads, through the driver: a start that ran Prisma's query
+ * compiler for these few rows would keep it in memory for the life of the process.
+ */
 async function existingDemo(prisma: PrismaClient): Promise<SeedDemoResult> {
-  const installations = await prisma.installationRecord.findMany({
-    where: { app: { slug: demoAppSlug }, uninstalledAt: null },
-    select: { organization: { select: { id: true, name: true } } },
-    orderBy: { organization: { name: 'asc' } },
-  });
-  const key = await prisma.apiKey.findUnique({ where: { secretHash: hashSecret(demoSecret) }, select: { revokedAt: true } });
-  const organizations = installations.map(({ organization }) => organization);
+  const query = rawQueryOf(prisma);
+  const [organizations, [key]] = await Promise.all([
+    query<{ id: string; name: string }>(Prisma.sql`
+      SELECT o."id", o."name" FROM "InstallationRecord" i
+      JOIN "App" a ON a."id" = i."appId" JOIN "Organization" o ON o."id" = i."organizationId"
+      WHERE a."slug" = ${demoAppSlug} AND i."uninstalledAt" IS NULL ORDER BY o."name"`),
+    query<{ revokedAt: Date | null }>(Prisma.sql`SELECT "revokedAt" FROM "ApiKey" WHERE "secretHash" = ${hashSecret(demoSecret)}`),
+  ]);
   return {
     created: false,
     organizations,
@@ -183,9 +190,12 @@ async function existingDemo(prisma: PrismaClient): Promise<SeedDemoResult> {
 
 async function demoAccessOf(prisma: PrismaClient, organizations: { id: string; name: string }[]) {
   const expected = organizations.map((organization) => ({ organizationId: organization.id, ...demoAdminOf(organization) }));
-  const [admins, app] = await Promise.all([
-    prisma.clinicAdmin.findMany({ where: { email: { in: expected.map((a) => a.email) }, disabledAt: null }, select: { email: true } }),
-    prisma.app.findUnique({ where: { slug: demoOAuthApp.slug }, select: { id: true, clientSecretHash: true } }),
+  const query = rawQueryOf(prisma);
+  const [admins, [app]] = await Promise.all([
+    query<{ email: string }>(
+      Prisma.sql`SELECT "email" FROM "ClinicAdmin" WHERE "email" = ANY(${expected.map((a) => a.email)}) AND "disabledAt" IS NULL`,
+    ),
+    query<{ id: string; clientSecretHash: string | null }>(Prisma.sql`SELECT "id", "clientSecretHash" FROM "App" WHERE "slug" = ${demoOAuthApp.slug}`),
   ]);
   const present = new Set(admins.map((a) => a.email));
   return {

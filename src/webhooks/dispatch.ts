@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
-import { readChanges, type Change } from '../changes/log.js';
+import { readChanges, settledBelow, type Change } from '../changes/log.js';
+import { rawQueryOf } from '../db/database.js';
 import { newId } from '../ids.js';
 import { scopeOfType } from '../scopes.js';
 import { installationScopes } from './subscriptions.js';
@@ -98,12 +99,28 @@ export async function dispatchOnce(prisma: PrismaClient, enqueue: EnqueueDeliver
  * the settled end in one statement instead of reading a backlog (a bulk import, a first start).
  */
 export async function skipWhenNoSubscriptions(prisma: PrismaClient): Promise<boolean> {
-  const moved = await prisma.$executeRaw`
+  const moved = await rawQueryOf(prisma)(Prisma.sql`
     UPDATE "WebhookDispatchState" SET "transactionId" = pg_snapshot_xmin(pg_current_snapshot())::text::bigint - 1,
       "position" = 9223372036854775807, "updatedAt" = now() AT TIME ZONE 'UTC'
     WHERE "id" = 1
       AND NOT EXISTS (SELECT 1 FROM "WebhookSubscription" WHERE "status" = 'active')
       AND NOT EXISTS (SELECT 1 FROM "WebhookDelivery" WHERE "status" = 'queued')
-      AND "transactionId" < pg_snapshot_xmin(pg_current_snapshot())::text::bigint - 1`;
-  return moved > 0;
+      AND "transactionId" < pg_snapshot_xmin(pg_current_snapshot())::text::bigint - 1
+    RETURNING 1`);
+  return moved.length > 0;
+}
+
+/**
+ * Whether `dispatchOnce` has anything to do: a settled change after the mark, or a delivery queued
+ * again. Asked through the driver every interval, so an idle server never runs the dispatcher's Prisma
+ * transaction (and never loads Prisma's query compiler for it).
+ */
+export async function dispatchDue(prisma: PrismaClient): Promise<boolean> {
+  const [row] = await rawQueryOf(prisma)<{ due: boolean }>(Prisma.sql`
+    SELECT EXISTS (
+        SELECT 1 FROM "WebhookDispatchState" s
+        JOIN "ChangeLog" c ON (c."transactionId", c."position") > (s."transactionId", s."position")
+        WHERE s."id" = 1 AND c."transactionId" < ${settledBelow})
+      OR EXISTS (SELECT 1 FROM "WebhookDelivery" WHERE "status" = 'queued') AS "due"`);
+  return row?.due === true;
 }

@@ -3,7 +3,7 @@ import type { Database } from '../db/database.js';
 import { purgeChanges, retentionDaysFromEnv } from '../changes/log.js';
 import { webhookConfigFromEnv, type WebhookConfig } from './config.js';
 import { deliver } from './deliver.js';
-import { dispatchOnce, skipWhenNoSubscriptions, type DispatchResult } from './dispatch.js';
+import { dispatchDue, dispatchOnce, skipWhenNoSubscriptions, type DispatchResult } from './dispatch.js';
 import { secretKeyFromEnv } from './secrets.js';
 
 export const deliveryQueue = 'webhook-delivery';
@@ -115,6 +115,7 @@ export async function startWebhookWorker({ db, config = webhookConfigFromEnv(), 
   const catchUp = async (): Promise<DispatchResult> => {
     const total: DispatchResult = { ran: false, changes: 0, created: 0, requeued: 0 };
     await skipWhenNoSubscriptions(db.prisma);
+    if (!(await dispatchDue(db.prisma))) return total;
     for (;;) {
       const step = await dispatchOnce(db.prisma, enqueue, dispatchBatch);
       total.ran ||= step.ran;
