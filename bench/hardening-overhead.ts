@@ -45,7 +45,7 @@ function build(parts: Part[], redisUrl: string | null = null) {
     schema,
     logging: false,
     maskedErrors: { isDev: false, maskError: hardening.maskError },
-    maxRequestBodySize: hardening.maxRequestBodySize,
+    maxRequestBodySize: false,
     plugins: chosen.filter((plugin): plugin is Plugin => Boolean(plugin)),
     context: async ({ request }) => {
       const caller = hardening.callerOf(request) ?? (await authenticate(db.prisma, request.headers));

@@ -123,7 +123,8 @@ export function createApp({ db, graphiqlHeaders, hardening: hardeningOptions, sc
     landingPage: false,
     cors: corsFor,
     maskedErrors: { isDev: false, maskError: hardening.maskError },
-    maxRequestBodySize: hardening.maxRequestBodySize,
+    // Enforced by the hardening plugins (src/http/body-limit.ts), without yoga's per-request stream copy.
+    maxRequestBodySize: false,
     logging: hardening.yogaLogger,
     graphiql: {
       title: 'clinicgraph',

@@ -194,6 +194,39 @@ describe('input bounds', () => {
     expect(answer.body?.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('a body of unknown length (chunked) is counted as it arrives: over 100 kB, 413 as well', async () => {
+    const text = JSON.stringify({ query: `{ patients(search: "${'x'.repeat(200_000)}") { totalCount } }` });
+    const chunks = [text.slice(0, 60_000), text.slice(60_000)].map((part) => new TextEncoder().encode(part));
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    });
+    const answer = await send('/graphql', { method: 'POST', body, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+    expect(answer.status).toBe(413);
+    expect(answer.body?.errors?.[0]?.message).toContain('larger than 100000 bytes');
+  });
+
+  it('a body of unknown length within the limit is answered', async () => {
+    const bytes = new TextEncoder().encode(JSON.stringify({ query: normalQuery }));
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes);
+        controller.close();
+      },
+    });
+    const answer = await send('/graphql', { method: 'POST', body, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+    expect(answer.status).toBe(200);
+    expect(answer.body?.errors).toBeUndefined();
+  });
+
+  it('a malformed Content-Length is refused before the body is read', async () => {
+    const answer = await postRaw(JSON.stringify({ query: '{ me { scopes } }' }), { 'content-type': 'application/json', 'content-length': '10, 10' });
+    expect(answer.status).toBe(400);
+  });
+
   it('variables over 50 kB are refused, naming the limit', async () => {
     const answer = await post({ query: 'query ($s: String) { patients(search: $s) { totalCount } }', variables: { s: 'y'.repeat(60_000) } });
     expect(answer.body?.errors?.[0]?.extensions?.limit).toEqual({ name: 'variablesBytes', max: 50_000, actual: 60_008 });

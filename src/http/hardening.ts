@@ -5,6 +5,7 @@ import type { Caller } from '../auth/authenticate.js';
 import type { Database } from '../db/database.js';
 import { readHardeningConfig, withOverrides, type HardeningConfig, type HardeningOverrides } from './config.js';
 import { databaseFailureReasons, maskError, useErrorCodes } from './errors.js';
+import { useRequestBodyLimit } from './body-limit.js';
 import { createRequestGuard } from './guard.js';
 import { createReadiness } from './health.js';
 import { createOperationLimits, useOperationLimits, type OperationLimits } from './limits.js';
@@ -24,14 +25,13 @@ export interface Hardening {
   /** The operation limits the pipeline enforces, for the dry run (`authorize`) to run the same ones. */
   operationLimits: OperationLimits;
   logger: Logger;
-  /** Yoga plugins, in order: request logging and metrics, readiness, guard, limits, error codes, cost. */
+  /** Yoga plugins, in order: request logging and metrics, readiness, guard, limits (the body's first), error codes, cost. Yoga's own body limit must be off. */
   plugins: Plugin[];
   /** Yoga's masking (src/http/errors.ts), remembering the cause of each error it masks. */
   maskError: typeof maskError;
   /** Logs the cause of every masked error of a result under the request's trace id. */
   logUnexpected(errors: readonly unknown[], traceId: string): void;
   yogaLogger: YogaLogger;
-  maxRequestBodySize: number;
   callerOf(request: Request): Caller | undefined;
   /** /ready answers 503 from now on. */
   drain(): void;
@@ -91,6 +91,7 @@ export function createHardening(options: {
       metrics.plugin,
       readiness.plugin,
       guard.plugin,
+      useRequestBodyLimit(config.limits.bodyBytes),
       ...(useOperationLimits(operationLimits, config) as Plugin[]),
       useErrorCodes({ bodyLimit: config.limits.bodyBytes, development: config.fieldSuggestions }),
       cost,
@@ -98,7 +99,6 @@ export function createHardening(options: {
     maskError: maskAndRemember,
     logUnexpected,
     yogaLogger: yogaLoggerOf(logger),
-    maxRequestBodySize: config.limits.bodyBytes,
     callerOf: guard.callerOf,
     drain: readiness.drain,
     close: () => limiters.close(),
