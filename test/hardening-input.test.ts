@@ -161,6 +161,18 @@ describe('query limits (graphql-armor and @pothos/plugin-complexity), before exe
     expect(nodes.body?.extensions?.cost.requested).toBe(1 + 3 * 0);
   });
 
+  it('one document costs what its page-size variables say on every request, a default and null included', async () => {
+    const query = 'query ($size: Int = 5, $search: String) { patients(first: $size, search: $search) { nodes { id } } }';
+    const costOf = async (variables: Record<string, unknown>) => (await post({ query, variables })).body?.extensions?.cost.requested;
+    for (let round = 0; round < 2; round++) {
+      expect(await costOf({ size: 3 })).toBe(1 + 3);
+      expect(await costOf({ size: 7, search: 'a' })).toBe(1 + 7);
+      expect(await costOf({ search: 'b' })).toBe(1 + 5);
+      // null is no page size: the default page of the list, not the variable's default.
+      expect(await costOf({ size: null })).toBe(1 + 20);
+    }
+  });
+
   it('is returned in extensions.cost of every executed operation', async () => {
     const answer = await post({ query: '{ me { app { slug } } }' });
     expect(answer.body?.extensions?.cost).toEqual({ requested: 2, limit: 5000 });

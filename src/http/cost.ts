@@ -51,7 +51,8 @@ function pageSize(args: Record<string, unknown>): number {
 
 /**
  * The complexity of one field for @pothos/plugin-complexity, from its resolved arguments (checked
- * before cost by src/http/arguments.ts).
+ * before cost by src/http/arguments.ts). It reads no argument but `first`, `last` and `ids`:
+ * `operationCost` keeps costs by those arguments' variables (`countedArguments`).
  */
 export function fieldCost<Context>(
   args: Record<string, unknown>,
@@ -96,8 +97,42 @@ function costDocument(document: DocumentNode, operationName: string | null | und
 }
 
 /**
- * The cost of the operation `operationName` names (see above), with coerced variables; null when the
- * document has no such operation.
+ * The arguments whose values the cost reads (`fieldCost`; `authorize` costs a constant): a variable
+ * used anywhere else cannot change an operation's cost.
+ */
+const countedArguments = new Set(['first', 'last', 'ids']);
+
+/** Per cost document: the variables its counted arguments read, and the costs already counted by their values. */
+const costsByDocument = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, { variables: string[]; costs: Map<string, number> }>>();
+/** Costs per document are few (one per page size a client asks for); beyond this many, the cost is counted per request. */
+const maxCostsPerDocument = 32;
+
+function costsOf(schema: GraphQLSchema, document: DocumentNode) {
+  let bySchema = costsByDocument.get(schema);
+  if (!bySchema) costsByDocument.set(schema, (bySchema = new WeakMap()));
+  let entry = bySchema.get(document);
+  if (!entry) {
+    const variables = new Set<string>();
+    visit(document, {
+      Argument(argument) {
+        if (!countedArguments.has(argument.name.value)) return false;
+        visit(argument.value, { Variable: (variable) => void variables.add(variable.name.value) });
+        return false;
+      },
+    });
+    bySchema.set(document, (entry = { variables: [...variables], costs: new Map() }));
+  }
+  return entry;
+}
+
+/** The values of the variables the cost reads, as sent; an absent variable (its default applies) differs from null. */
+function costKey(names: readonly string[], variables: Record<string, unknown>): string {
+  return names.map((name) => (variables[name] === undefined ? '' : JSON.stringify(variables[name]))).join('\u0000');
+}
+
+/**
+ * The cost of the operation `operationName` names (see above), with variables as sent; null when the
+ * document has no such operation. Counted once per document and values of the variables it reads.
  */
 export function operationCost(options: {
   schema: GraphQLSchema;
@@ -107,5 +142,12 @@ export function operationCost(options: {
 }): number | null {
   const document = costDocument(options.document, options.operationName);
   if (!document) return null;
-  return complexityFromQuery(document, { schema: options.schema, ctx: {}, variables: options.variables }).complexity;
+  const { variables, costs } = costsOf(options.schema, document);
+  const key = costKey(variables, options.variables);
+  let cost = costs.get(key);
+  if (cost === undefined) {
+    cost = complexityFromQuery(document, { schema: options.schema, ctx: {}, variables: options.variables }).complexity;
+    if (costs.size < maxCostsPerDocument) costs.set(key, cost);
+  }
+  return cost;
 }
