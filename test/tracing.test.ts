@@ -97,6 +97,18 @@ describe('OpenTelemetry spans', () => {
     for (const span of statements) expect(String(span.attributes['db.query.text'])).not.toContain(demoSecret);
   });
 
+  it('without a traceparent the SDK starts the trace: the request span is a root, execution and statements beneath it', async () => {
+    const { response, body } = await call('query Me { me { scopes } }');
+    expect(body.errors).toBeUndefined();
+    const spans = exporter.getFinishedSpans();
+    const request = spans.find((span) => span.kind === SpanKind.SERVER)!;
+    expect(parentOf(request)).toBeUndefined();
+    expect(response.headers.get('x-trace-id')).toBe(request.spanContext().traceId);
+    const execution = spans.find((span) => span.name === 'query Me')!;
+    expect(parentOf(execution)).toBe(request.spanContext().spanId);
+    expect(spans.some((span) => span.kind === SpanKind.CLIENT && parentOf(span) === request.spanContext().spanId)).toBe(true);
+  });
+
   it('an SDK starts only when an OTLP endpoint is configured', () => {
     expect(tracingConfigured({})).toBe(false);
     expect(tracingConfigured({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toBe(true);
