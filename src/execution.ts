@@ -5,7 +5,7 @@ import type { RequestContext } from './context.js';
 import { oneStatementFromEnv } from './env.js';
 import { collectorOf, planKeyOf } from './audit/access.js';
 import { hasRefusedFields } from './http/argument-refusals.js';
-import { observeAnswer, planFor, statementFor } from './data/document-statement.js';
+import { AnswerText, answerText, planFor, statementFor, stringifyAnswer } from './data/document-statement.js';
 
 type Compiled = CompiledQuery | null;
 
@@ -47,11 +47,19 @@ function oneStatement(args: ExecutionArgs, operation: OperationDefinitionNode, v
     return undefined;
   }
   return context.loaders.statement<{ data: string }>(plan.tables, sql).then(
-    (rows): ExecutionResult => {
-      const data = JSON.parse(rows[0]!.data) as Record<string, unknown>;
+    (rows) => {
+      // A statement that answers nothing is a fault of its builder, never the client's: the executor answers.
+      const data = rows[0]?.data;
+      if (typeof data !== 'string') return execute();
       const collector = collectorOf(context);
-      if (collector) observeAnswer(plan, data, variables, (values, value, info) => collector.resolved(values, value, info as unknown as GraphQLResolveInfo));
-      return { data };
+      let text: string;
+      try {
+        text = answerText(plan, data, variables, (values, value, info) => collector?.resolved(values, value, info as unknown as GraphQLResolveInfo));
+      } catch {
+        return execute();
+      }
+      // The data goes out as the text PostgreSQL wrote: yoga serializes a result through its own `stringify`.
+      return { data: new AnswerText(text) as unknown as Record<string, unknown>, stringify: stringifyAnswer } as ExecutionResult;
     },
     () => execute(),
   );

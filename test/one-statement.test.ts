@@ -164,6 +164,17 @@ describe('one statement answers a whole query exactly as the executor does', () 
     expect(Object.keys(data)).toEqual(['a', 'b', '__typename']);
   });
 
+  it.each([
+    ['only a cursor', '{ patients(first: 3) { pageInfo { endCursor } } }'],
+    ['a page read for its type name and count alone', '{ facilities(first: 3) { __typename } patients(first: 0) { totalCount } }'],
+    ['a search with its count and a cursor', '{ patients(search: "a", first: 2) { totalCount pageInfo { startCursor } } }'],
+    ['nested pages read by cursor and count alone', '{ providers(first: 2) { nodes { id appointments(first: 2) { totalCount pageInfo { endCursor hasNextPage } } } } }'],
+    ['edges without nodes, then nodes without edges', '{ a: appointments(first: 2) { edges { node { status } } } b: appointments(first: 2) { nodes { patient { lastName } } } }'],
+    ['a page that ends early, backwards', '{ bills(last: 2) { pageInfo { hasPreviousPage hasNextPage } nodes { billNumber codingGroups { diagnoses { code } } } } }'],
+  ])('the PHI record of %s is the executor\'s', async (_name, document) => {
+    await expectSame(document);
+  });
+
   it('a search is recorded by presence on both paths', async () => {
     const { records } = await bothWays('{ patients(search: "a", first: 2) { totalCount nodes { id } } }');
     expect(records[0]).toEqual(records[1]);

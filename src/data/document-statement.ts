@@ -16,6 +16,8 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type ExecutionResult,
+  GraphQLString,
 } from 'graphql';
 import { Prisma } from '../generated/prisma/client.js';
 import { patientLinks, resourceOf } from '../resources.js';
@@ -45,14 +47,25 @@ type Source<Kind extends RowsSource['kind']> = Extract<RowsSource, { kind: Kind 
 type Variables = GraphQLResolveInfo['variableValues'];
 type Walker = Pick<GraphQLResolveInfo, 'schema' | 'fragments'>;
 
+/** A response path as GraphQL's executor passes it to resolvers (indices left out: the PHI record drops them). */
+interface Path {
+  prev: Path | undefined;
+  key: string;
+  typename: string | undefined;
+}
+
 /** A field of the operation, as the PHI record's collector knows it. */
 interface FieldAt {
   key: string;
   field: GraphQLField<unknown, unknown>;
   node: FieldNode;
   parentType: GraphQLObjectType;
-  /** Whether the PHI record observes what the field returns (src/audit/access.ts). */
-  observed: boolean;
+  path: Path;
+  /**
+   * When the PHI record observes what the field returns (src/audit/access.ts): its number in the
+   * statement's `#r<n>` (a row's id and patient link) and `#c<n>` (a list or page ended) keys.
+   */
+  watch: { index: number; kind: 'connection' | 'list' | 'object' } | null;
 }
 
 /** What a row of `table` answers, per response key. */
@@ -60,14 +73,12 @@ interface RowPlan {
   table: Table;
   type: GraphQLObjectType;
   entries: RowEntry[];
-  /** For rows the PHI record observes on their own (a reference, a list, by id): the id and patient-link columns. */
-  hidden: string[] | null;
-  /** Those of them a selected field already answers, by response key (`id`): not sent twice. */
-  carried: Map<string, string>;
+  /** For rows the PHI record observes: the id and patient-link columns, and the watched field they belong to. */
+  hidden: { columns: string[]; watch: number } | null;
 }
 
 type RowEntry =
-  | { kind: 'value'; key: string; value: (alias: string) => Prisma.Sql; column?: string }
+  | { kind: 'value'; key: string; value: (alias: string) => Prisma.Sql }
   | { kind: 'reference'; at: FieldAt; column: string; rows: RowPlan }
   | { kind: 'pages'; at: FieldAt; source: Source<'pages'>; connection: ConnectionPlan }
   | { kind: 'list'; at: FieldAt; source: Source<'list'>; rows: RowPlan }
@@ -86,10 +97,12 @@ interface ConnectionPlan {
   /** The page's ids and patient links, for the PHI record, when its rows bear patient data. */
   hidden: string[] | null;
   /**
-   * Where they travel: inside the rows of `nodes` or of `edges { node }` when selected (a few keys
-   * more per row), else as arrays of their own (an aggregate more per column).
+   * Whether they travel inside the rows of `nodes` or of `edges { node }` (a few characters more per
+   * row); when neither is selected, the page's `#c` key carries them (an aggregate more).
    */
-  carrier: { kind: 'nodes'; key: string; rows: RowPlan } | { kind: 'edges'; key: string; node: string; rows: RowPlan } | null;
+  carried: boolean;
+  /** Whether the page's `#c` key carries its totalCount: a search's count goes into the record. */
+  countsSearch: boolean;
 }
 
 type RootEntry =
@@ -153,6 +166,10 @@ const ordered = (item: Prisma.Sql, from: Prisma.Sql, order: Prisma.Sql) =>
 /** A JSON array of `item` over the rows of the current level, in `order`, of those `filter` keeps. */
 const array = (item: Prisma.Sql, order: Prisma.Sql, filter: Prisma.Sql = Prisma.empty) =>
   Prisma.sql`('[' || COALESCE(string_agg(${item}, ',' ORDER BY ${order}) ${filter}, '') || ']')`;
+
+/** A row's id and patient link for the PHI record, as a JSON array. */
+const hiddenRow = (columns: readonly string[], alias: string) =>
+  Prisma.sql`('[' || ${Prisma.join(columns.map((column) => escaped(columnOf(alias, column))), " || ',' || ")} || ']')`;
 
 const joined = (joins: readonly Prisma.Sql[]) => (joins.length === 0 ? Prisma.empty : Prisma.join(joins, ' '));
 
@@ -235,11 +252,11 @@ class Planner {
       }
       const field = query.getFields()[selected.name] ?? refuse(selected.name);
       const source = rowsSourceOf(field) ?? refuse(`root ${selected.name}`);
-      const at = this.at(responseKey, field, selected.nodes, query);
+      const at = this.at({ responseKey, field, nodes: selected.nodes, parentType: query, parentPath: undefined });
       if (source.kind === 'pages' && source.parentColumn === null) {
-        entries.push({ kind: 'pages', at, source, connection: this.connection(field, selected.nodes, source.table) });
+        entries.push({ kind: 'pages', at, source, connection: this.connection(at, selected.nodes, source.table) });
       } else if (source.kind === 'byId') {
-        entries.push({ kind: 'byId', at, source, rows: this.rows(source.table, field.type, selected.nodes, true) });
+        entries.push({ kind: 'byId', at, source, rows: this.rows(source.table, field.type, selected.nodes, at) });
       } else {
         refuse(`root ${selected.name}`);
       }
@@ -247,19 +264,35 @@ class Planner {
     return entries;
   }
 
-  private at(responseKey: string, field: GraphQLField<unknown, unknown>, nodes: FieldNode[], parentType: GraphQLObjectType): FieldAt {
+  private watches = 0;
+
+  private at(options: { responseKey: string; field: GraphQLField<unknown, unknown>; nodes: FieldNode[]; parentType: GraphQLObjectType; parentPath: Path | undefined }): FieldAt {
+    const { responseKey, field, nodes, parentType, parentPath } = options;
     // Fields merged from several nodes may differ in arguments only where GraphQL validation refused them already.
     this.demand(field);
-    return { key: responseKey, field, node: nodes[0]!, parentType, observed: isObserved(field) };
+    const returned = unwrap(field.type);
+    const kind = isListType(returned) ? 'list' : connectionParts(getNamedType(returned)) ? 'connection' : 'object';
+    return {
+      key: responseKey,
+      field,
+      node: nodes[0]!,
+      parentType,
+      path: { prev: parentPath, key: responseKey, typename: parentType.name },
+      watch: isObserved(field) ? { index: this.watches++, kind } : null,
+    };
   }
 
-  private rows(table: Table, type: GraphQLOutputType, nodes: readonly FieldNode[], ownPlace: boolean): RowPlan {
+  /**
+   * The rows a field returns: `owner` is that field (a reference, a list, by id), or, for a page's
+   * rows, the connection field, with the rows' place in the response (`nodes`, `edges.node`).
+   */
+  private rows(table: Table, type: GraphQLOutputType, nodes: readonly FieldNode[], owner: FieldAt, place: Path = owner.path): RowPlan {
     const named = getNamedType(type);
     if (!isObjectType(named)) return refuse(String(named));
     this.demand(named);
     this.tables.add(table);
     const link = Object.hasOwn(patientLinks, table) ? (patientLinks as Record<string, { column: string }>)[table]! : undefined;
-    const plan: RowPlan = { table, type: named, entries: [], hidden: ownPlace && link ? hiddenColumns(link.column) : null, carried: new Map() };
+    const plan: RowPlan = { table, type: named, entries: [], hidden: owner.watch && link ? { columns: hiddenColumns(link.column), watch: owner.watch.index } : null };
     const columns = resourceOf[table].columns;
     for (const [responseKey, selected] of this.selections(named, nodes)) {
       if (selected.name === '__typename') {
@@ -267,24 +300,22 @@ class Planner {
         continue;
       }
       const field = named.getFields()[selected.name] ?? refuse(selected.name);
-      const at = this.at(responseKey, field, selected.nodes, named);
+      const at = this.at({ responseKey, field, nodes: selected.nodes, parentType: named, parentPath: place });
       const reference = field.extensions[referenceExtension] as ReferenceExtension | undefined;
       const source = rowsSourceOf(field);
       const exposed = selected.name === 'id' ? 'id' : field.extensions.pothosExposedField;
       if (reference) {
         if (!columns.has(reference.column)) refuse(selected.name);
-        plan.entries.push({ kind: 'reference', at, column: reference.column, rows: this.rows(reference.table, field.type, selected.nodes, true) });
+        plan.entries.push({ kind: 'reference', at, column: reference.column, rows: this.rows(reference.table, field.type, selected.nodes, at) });
       } else if (source?.kind === 'pages' && source.parentColumn !== null) {
-        plan.entries.push({ kind: 'pages', at, source, connection: this.connection(field, selected.nodes, source.table) });
+        plan.entries.push({ kind: 'pages', at, source, connection: this.connection(at, selected.nodes, source.table) });
       } else if (source?.kind === 'count') {
         this.tables.add(source.table);
         plan.entries.push({ kind: 'count', at, source });
       } else if (source?.kind === 'list') {
-        plan.entries.push({ kind: 'list', at, source, rows: this.rows(source.table, field.type, selected.nodes, true) });
+        plan.entries.push({ kind: 'list', at, source, rows: this.rows(source.table, field.type, selected.nodes, at) });
       } else if (typeof exposed === 'string' && columns.has(exposed) && field.args.length === 0) {
-        plan.entries.push({ kind: 'value', key: responseKey, value: valueSql(field.type, exposed), column: exposed });
-        const scalar = getNamedType(field.type);
-        if (isScalarType(scalar) && (scalar.name === 'ID' || scalar.name === 'String') && !plan.carried.has(exposed)) plan.carried.set(exposed, responseKey);
+        plan.entries.push({ kind: 'value', key: responseKey, value: valueSql(field.type, exposed) });
       } else {
         refuse(`${named.name}.${selected.name}`);
       }
@@ -292,7 +323,8 @@ class Planner {
     return plan;
   }
 
-  private connection(field: GraphQLField<unknown, unknown>, nodes: readonly FieldNode[], table: Table): ConnectionPlan {
+  private connection(at: FieldAt, nodes: readonly FieldNode[], table: Table): ConnectionPlan {
+    const field = at.field;
     const type = getNamedType(field.type);
     const parts = connectionParts(type);
     if (!parts || !isObjectType(type)) return refuse(`${field.name} is not a connection`);
@@ -308,7 +340,7 @@ class Planner {
           break;
         case 'nodes':
           // Each place keeps its own selection: `nodes { a }` and `edges { node { b } }` answer a and b apart.
-          entries.push({ kind: 'nodes', key: responseKey, rows: this.rows(table, node, selected.nodes, false) });
+          entries.push({ kind: 'nodes', key: responseKey, rows: this.rows(table, node, selected.nodes, at, { prev: at.path, key: responseKey, typename: type.name }) });
           break;
         case 'totalCount':
           entries.push({ kind: 'totalCount', key: responseKey });
@@ -316,7 +348,10 @@ class Planner {
         case 'edges': {
           const edge: Extract<ConnectionEntry, { kind: 'edges' }> = { kind: 'edges', key: responseKey, entries: [] };
           for (const [edgeKey, part] of this.selections(parts.edge, selected.nodes)) {
-            if (part.name === 'node') edge.entries.push({ kind: 'node', key: edgeKey, rows: this.rows(table, node, part.nodes, false) });
+            if (part.name === 'node') {
+              const edges: Path = { prev: at.path, key: responseKey, typename: type.name };
+              edge.entries.push({ kind: 'node', key: edgeKey, rows: this.rows(table, node, part.nodes, at, { prev: edges, key: edgeKey, typename: parts.edge.name }) });
+            }
             else if (part.name === 'cursor') edge.entries.push({ kind: 'cursor', key: edgeKey });
             else if (part.name === '__typename') edge.entries.push({ kind: 'typename', key: edgeKey, name: parts.edge.name });
             else refuse(`edge ${part.name}`);
@@ -339,23 +374,18 @@ class Planner {
           refuse(`connection ${selected.name}`);
       }
     }
-    const hidden = link ? hiddenColumns(link.column) : null;
-    let carrier: ConnectionPlan['carrier'] = null;
-    if (hidden) {
-      for (const entry of entries) {
-        if (entry.kind === 'nodes') {
-          entry.rows.hidden = hidden;
-          carrier = { kind: 'nodes', key: entry.key, rows: entry.rows };
-        } else if (entry.kind === 'edges') {
-          const node = entry.entries.find((part) => part.kind === 'node');
-          if (!node) continue;
-          node.rows.hidden = hidden;
-          carrier = { kind: 'edges', key: entry.key, node: node.key, rows: node.rows };
-        } else continue;
-        break;
+    const hidden = link && at.watch ? hiddenColumns(link.column) : null;
+    // Rows of one place only carry them (`nodes` before `edges`): each row is told once per page.
+    const carrier = entries.flatMap((entry) =>
+      entry.kind === 'nodes' ? [entry.rows] : entry.kind === 'edges' ? entry.entries.flatMap((part) => (part.kind === 'node' ? [part.rows] : [])) : [],
+    )[0];
+    for (const entry of entries) {
+      for (const rows of entry.kind === 'nodes' ? [entry.rows] : entry.kind === 'edges' ? entry.entries.flatMap((part) => (part.kind === 'node' ? [part.rows] : [])) : []) {
+        rows.hidden = hidden && rows === carrier ? { columns: hidden, watch: at.watch!.index } : null;
       }
     }
-    return { entries, reads, hidden, carrier };
+    const searches = field.args.some((arg) => getNamedType(arg.type) === GraphQLString && arg.name !== 'after' && arg.name !== 'before');
+    return { entries, reads, hidden, carried: carrier !== undefined, countsSearch: searches && entries.some((entry) => entry.kind === 'totalCount') };
   }
 }
 
@@ -493,11 +523,13 @@ class DocumentStatement {
               orderSql(withTiebreaker(entry.source.order), false, child),
             ),
           ]);
+          // The list ended: its rows (`#r`) so far are this parent's.
+          if (entry.at.watch) fields.push([`#c${entry.at.watch.index}`, literal('null')]);
           break;
         }
       }
     }
-    for (const column of plan.hidden ?? []) if (!plan.carried.has(column)) fields.push([`#${column}`, escaped(columnOf(alias, column))]);
+    if (plan.hidden) fields.push([`#r${plan.hidden.watch}`, hiddenRow(plan.hidden.columns, alias)]);
     return object(fields);
   }
 
@@ -521,6 +553,10 @@ class DocumentStatement {
     const more = Prisma.sql`CASE WHEN count(*) > ${Prisma.raw(String(request.limit))} THEN 'true' ELSE 'false' END`;
     const flag = (value: boolean) => literal(value ? 'true' : 'false');
     const cursor = Prisma.sql`rtrim(translate(encode(convert_to(${literal(`{"o":${JSON.stringify(signature(order))},"id":`)} || to_json(${columnOf(b, 'id')})::text || '}', 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')`;
+    const total = Prisma.sql`(SELECT count(*) FROM ${tableSql(source.table)} t WHERE ${Prisma.join(
+      [whereSql(this.organizationId, list.conditions), ...(parentCondition ? [parentCondition] : [])],
+      ' AND ',
+    )})::text`;
     const joins: Prisma.Sql[] = [];
     const fields: Field[] = [];
     // Whether only one array reads the page's rows (nodes, or edges), with nothing counted or cursored over them.
@@ -530,7 +566,7 @@ class DocumentStatement {
         entry.kind === 'pageInfo' &&
         entry.entries.some(({ name }) => name === 'startCursor' || name === 'endCursor' || name === (request.backward ? 'hasPreviousPage' : 'hasNextPage')),
     );
-    const simple = !numbered && arrays === 1 && !aggregated && (!connection.hidden || connection.carrier !== null);
+    const simple = !numbered && arrays === 1 && !aggregated && (!connection.hidden || connection.carried);
     let single: (Prisma.Sql & { item: Prisma.Sql }) | undefined;
     const rowsArray = (item: Prisma.Sql) => {
       if (!simple) return array(item, presented, shown);
@@ -572,18 +608,16 @@ class DocumentStatement {
           break;
         }
         case 'totalCount':
-          fields.push([
-            entry.key,
-            Prisma.sql`(SELECT count(*) FROM ${tableSql(source.table)} t WHERE ${Prisma.join(
-              [whereSql(this.organizationId, list.conditions), ...(parentCondition ? [parentCondition] : [])],
-              ' AND ',
-            )})::text`,
-          ]);
+          fields.push([entry.key, total]);
           break;
       }
     }
-    if (!connection.carrier) {
-      for (const column of connection.hidden ?? []) fields.push([`#${column}`, array(escaped(columnOf(b, column)), presented, shown)]);
+    if (at.watch) {
+      // The page ended: its rows (`#r`) so far are this parent's; with them, what the record needs that no row carries.
+      const told: Field[] = [];
+      if (connection.countsSearch) told.push(['n', total]);
+      if (connection.hidden && !connection.carried) told.push(['rows', array(hiddenRow(connection.hidden, b), presented, shown)]);
+      fields.push([`#c${at.watch.index}`, told.length > 0 ? object(told) : literal('null')]);
     }
     const direction = orderSql(order, request.backward);
     const from = Prisma.sql`(SELECT t.* FROM ${tableSql(source.table)} t
@@ -592,6 +626,8 @@ class DocumentStatement {
       // The page's rows are one array and nothing else reads them: the rows, in order, and no aggregate.
       return object(fields.map(([name, value]) => [name, value === single ? ordered(single.item, from, presented) : value]));
     }
+    // Nothing reads the rows (only __typename, totalCount): no FROM, which would give a row per page row.
+    if (arrays === 0 && !aggregated && !(connection.hidden && !connection.carried)) return object(fields);
     return Prisma.sql`(SELECT ${object(fields)}
       FROM (SELECT t.*${numbered ? Prisma.sql`, row_number() OVER (ORDER BY ${direction}) AS "#n"` : Prisma.empty} FROM ${tableSql(source.table)} t
             WHERE ${Prisma.join(conditions, ' AND ')} ORDER BY ${direction} LIMIT ${Prisma.raw(String(rowsToRead(request)))}) ${rows}
@@ -599,110 +635,127 @@ class DocumentStatement {
   }
 }
 
-type Json = Record<string, unknown>;
+const jsonString = '"(?:[^"\\\\]|\\\\.)*"';
+const element = `(?:${jsonString}|null)`;
+const strings = `\\[${element}(?:,${element})*\\]`;
+const pageTold = `\\{(?:"n":\\d+)?,?(?:"rows":\\[(?:${strings}(?:,${strings})*)?\\])?\\}`;
+/**
+ * The keys the statement adds for the PHI record, as it writes them: after a field (never first in
+ * an object), a number naming the watched field, and a value of ids. A string inside the answer
+ * cannot look like one: its quotes are escaped.
+ */
+const hiddenKey = new RegExp(`,"#([cr])(\\d+)":(null|${strings}|${pageTold})`, 'g');
 
-/** A response path as GraphQL's executor passes it (indices left out: the PHI record drops them). */
-interface Path {
-  prev: Path | undefined;
-  key: string;
-  typename: string | undefined;
+/** The id and link strings of a `#r` value: without escapes or nulls (ids are plain), split rather than parsed. */
+function hiddenStrings(value: string): (string | null)[] {
+  return value.includes('\\') || value.includes('null') ? (JSON.parse(value) as (string | null)[]) : value.slice(2, -2).split('","');
 }
 
 /** What the collector of the PHI record is told of each observed field, as the executor's resolvers tell it. */
 export type Observe = (args: Record<string, unknown>, value: unknown, info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'parentType'> & { path: Path }) => void;
 
-/**
- * Tells the PHI record what the answer revealed, field by field as the resolvers would, and removes
- * the ids and links the statement returned for it. `variables` give each observed field its arguments.
- */
-export function observeAnswer(plan: DocumentPlan, data: Json, variables: Variables, observe: Observe): void {
-  // Per field of the document, not per row: a 50-bill page tells the bills' patient field 50 times.
-  const argsOf = new Map<FieldAt, Record<string, unknown>>();
-  const args = (at: FieldAt) => {
-    let values = argsOf.get(at);
-    if (!values) argsOf.set(at, (values = getArgumentValues(at.field, at.node, variables)));
-    return values;
+/** The watched fields of a plan by their number, with the columns of their rows' `#r` values. */
+function watchedOf(plan: DocumentPlan): Map<number, { at: FieldAt; columns: string[] | null }> {
+  const watched = new Map<number, { at: FieldAt; columns: string[] | null }>();
+  const add = (at: FieldAt, columns: string[] | null) => {
+    if (at.watch) watched.set(at.watch.index, { at, columns });
   };
-  const pathOf = (prev: Path | undefined, responseKey: string, typename?: string): Path => ({ prev, key: responseKey, typename });
-  const tell = (at: FieldAt, value: unknown, path: Path) => {
-    if (at.observed) observe(args(at), value, { fieldNodes: [at.node], parentType: at.parentType, path });
-  };
-  /** The id and patient link a row carried for the record (`#id`, `#patientId`), taken off the row. */
-  const hiddenOf = (plan: RowPlan, row: Json | null): unknown => {
-    if (!row || !plan.hidden) return row;
-    const hidden: Json = {};
-    for (const column of plan.hidden) {
-      const carried = plan.carried.get(column);
-      hidden[column] = row[carried ?? `#${column}`];
-      if (!carried) delete row[`#${column}`];
-    }
-    return hidden;
-  };
-
-  const rows = (plan: RowPlan, list: readonly (Json | null)[], path: Path) => {
+  const rows = (plan: RowPlan) => {
     for (const entry of plan.entries) {
-      if (entry.kind === 'value' || entry.kind === 'count') continue;
-      const at = entry.at;
-      const childPath = pathOf(path, at.key, plan.type.name);
-      if (entry.kind === 'pages') {
-        for (const row of list) if (row) connection(at, entry.connection, row[at.key] as Json, childPath);
-      } else if (entry.kind === 'reference') {
-        const children = list.map((row) => (row ? (row[at.key] as Json | null) : null));
-        for (const child of children) tell(at, hiddenOf(entry.rows, child), childPath);
-        rows(entry.rows, children, childPath);
-      } else {
-        for (const row of list) {
-          const children = row ? (row[at.key] as Json[]) : [];
-          tell(at, children.map((child) => hiddenOf(entry.rows, child)), childPath);
-          rows(entry.rows, children, childPath);
-        }
-      }
+      if (entry.kind === 'reference' || entry.kind === 'list') {
+        add(entry.at, entry.rows.hidden?.columns ?? null);
+        rows(entry.rows);
+      } else if (entry.kind === 'pages') connection(entry.at, entry.connection);
     }
   };
-
-  const connection = (at: FieldAt, plan: ConnectionPlan, value: Json, path: Path) => {
-    if (plan.hidden) {
-      const carrier = plan.carrier;
-      let page: unknown[];
-      if (carrier?.kind === 'nodes') page = (value[carrier.key] as Json[]).map((row) => hiddenOf(carrier.rows, row));
-      else if (carrier?.kind === 'edges') page = (value[carrier.key] as Json[]).map((edge) => hiddenOf(carrier.rows, edge[carrier.node] as Json));
-      else {
-        const columns = plan.hidden.map((column) => {
-          const values = value[`#${column}`] as unknown[];
-          delete value[`#${column}`];
-          return [column, values] as const;
-        });
-        page = columns[0]![1].map((_, i) => Object.fromEntries(columns.map(([column, values]) => [column, values[i]])));
-      }
-      const count = value[plan.entries.find((entry) => entry.kind === 'totalCount')?.key ?? ''];
-      const told: { edges: { node: unknown }[]; totalCount?: () => Promise<number> } = {
-        edges: page.map((node) => ({ node })),
-        totalCount: () => Promise.resolve(Number(count)),
-      };
-      tell(at, told, path);
-      // A search's count reaches the record through the connection's totalCount, as when the field resolves.
-      if (typeof count === 'number' && told.totalCount) void told.totalCount();
-    } else {
-      tell(at, value, path);
-    }
+  const connection = (at: FieldAt, plan: ConnectionPlan) => {
+    add(at, plan.hidden);
     for (const entry of plan.entries) {
-      if (entry.kind === 'nodes') rows(entry.rows, value[entry.key] as Json[], pathOf(path, entry.key));
-      if (entry.kind !== 'edges') continue;
-      const edgesPath = pathOf(path, entry.key);
-      for (const part of entry.entries) {
-        if (part.kind === 'node') rows(part.rows, (value[entry.key] as Json[]).map((edge) => edge[part.key] as Json), pathOf(edgesPath, part.key));
-      }
+      if (entry.kind === 'nodes') rows(entry.rows);
+      if (entry.kind === 'edges') for (const part of entry.entries) if (part.kind === 'node') rows(part.rows);
     }
   };
-
   for (const entry of plan.entries) {
-    if (entry.kind === 'typename') continue;
-    const path = pathOf(undefined, entry.at.key, entry.at.parentType.name);
-    const value = data[entry.at.key] as Json | null;
-    if (entry.kind === 'pages') connection(entry.at, entry.connection, value as Json, path);
-    else {
-      tell(entry.at, hiddenOf(entry.rows, value), path);
-      rows(entry.rows, [value], path);
+    if (entry.kind === 'pages') connection(entry.at, entry.connection);
+    else if (entry.kind === 'byId') {
+      add(entry.at, entry.rows.hidden?.columns ?? null);
+      rows(entry.rows);
     }
   }
+  return watched;
+}
+
+const watchedByPlan = new WeakMap<DocumentPlan, ReturnType<typeof watchedOf>>();
+
+/**
+ * The answer's text without the keys added for the PHI record, having told the record, field by
+ * field as the resolvers would, what the answer revealed: one pass over the text, no parse.
+ */
+export function answerText(plan: DocumentPlan, text: string, variables: Variables, observe: Observe): string {
+  let watched = watchedByPlan.get(plan);
+  if (!watched) watchedByPlan.set(plan, (watched = watchedOf(plan)));
+  // Per field of the document, not per row: a 50-bill page tells the bills' patient field 50 times.
+  const argsOf = new Map<FieldAt, Record<string, unknown>>();
+  const tell = (at: FieldAt, value: unknown) => {
+    let args = argsOf.get(at);
+    if (!args) argsOf.set(at, (args = getArgumentValues(at.field, at.node, variables)));
+    observe(args, value, { fieldNodes: [at.node], parentType: at.parentType, path: at.path });
+  };
+  const pending = new Map<number, Record<string, unknown>[]>();
+  const rowOf = (columns: readonly string[], values: readonly (string | null)[]) => {
+    const row: Record<string, unknown> = {};
+    columns.forEach((column, i) => (row[column] = values[i]));
+    return row;
+  };
+  return text.replace(hiddenKey, (_match, kind: string, index: string, value: string) => {
+    const entry = watched.get(Number(index));
+    const watch = entry?.at.watch;
+    if (!entry || !watch) return '';
+    const { at, columns } = entry;
+    if (kind === 'r') {
+      const row = rowOf(columns ?? [], hiddenStrings(value));
+      if (watch.kind === 'object') tell(at, row);
+      else {
+        const rows = pending.get(watch.index);
+        if (rows) rows.push(row);
+        else pending.set(watch.index, [row]);
+      }
+      return '';
+    }
+    const rows = pending.get(watch.index) ?? [];
+    pending.delete(watch.index);
+    if (watch.kind === 'list') {
+      tell(at, rows);
+      return '';
+    }
+    const extra = value === 'null' ? {} : (JSON.parse(value) as { n?: number; rows?: (string | null)[][] });
+    const page = extra.rows ? extra.rows.map((values) => rowOf(columns ?? [], values)) : rows;
+    const connection: { edges: { node: unknown }[]; totalCount: () => Promise<number> } = {
+      edges: page.map((node) => ({ node })),
+      totalCount: () => Promise.resolve(Number(extra.n)),
+    };
+    tell(at, connection);
+    // A search's count reaches the record through the connection's totalCount, as when the field resolves.
+    if (extra.n !== undefined) void connection.totalCount();
+    return '';
+  });
+}
+
+/** The data of an answer written by the statement: its JSON text, spliced into the response as it is. */
+export class AnswerText {
+  constructor(readonly text: string) {}
+
+  /** For anything that serializes the result itself. */
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
+/** The response body with the data's text as PostgreSQL wrote it (yoga calls a result's own `stringify`). */
+export function stringifyAnswer(result: ExecutionResult): string {
+  const { data, ...rest } = result as ExecutionResult & { stringify?: unknown };
+  delete (rest as { stringify?: unknown }).stringify;
+  const others = JSON.stringify(rest);
+  const dataText = data instanceof AnswerText ? data.text : JSON.stringify(data);
+  return others === '{}' ? `{"data":${dataText}}` : `{"data":${dataText},${others.slice(1)}`;
 }
