@@ -10,6 +10,8 @@ export interface CorpusEntry {
   variables?: Record<string, unknown>;
   /** Why a sequential scan is expected and accepted for this operation (reported, not failed). */
   acceptSeqScan?: string;
+  /** Why the API answers this operation with an error by design (it covers the arguments it refuses). */
+  refused?: string;
 }
 
 /** Ids of the bench clinic's rows the corpus points at, read once from the database. */
@@ -34,6 +36,7 @@ export interface CorpusIds {
   patientLastName: string;
   patientEmailDomain: string;
   productGtinPart: string;
+  webhookSubscription: string;
 }
 
 export async function corpusIds(url: string, organizationId: string): Promise<CorpusIds> {
@@ -51,6 +54,14 @@ export async function corpusIds(url: string, organizationId: string): Promise<Co
       JOIN "LineItem" l ON l."codingGroupId" = g."id" JOIN "LineItemModifier" m ON m."lineItemId" = l."id"
       JOIN "Claim" c ON c."billId" = b."id" WHERE b."organizationId" = $1 ORDER BY b."id" LIMIT 1`);
     const modifier = await one(`SELECT m."id" AS v FROM "LineItemModifier" m WHERE m."organizationId" = $1 ORDER BY m."id" LIMIT 1`);
+    // A paused subscription of each installation in the clinic, made once, so the webhook fields have a row to plan; paused, nothing is sent.
+    await client.query(
+      `INSERT INTO "WebhookSubscription" ("id", "installationId", "organizationId", "appId", "url", "eventTypes", "secretCiphertext", "secretPrefix", "status", "pausedReason", "pausedAt", "updatedAt")
+       SELECT 'whk_' || substr(md5(i."id"), 1, 20), i."id", i."organizationId", i."appId", 'https://bench.invalid/hook', ARRAY['PATIENT'], 'unused', 'unused', 'paused', 'bench:explain', now(), now()
+       FROM "InstallationRecord" i WHERE i."organizationId" = $1 AND i."uninstalledAt" IS NULL
+       ON CONFLICT ("id") DO NOTHING`,
+      [organizationId],
+    );
     return {
       patient,
       bill,
@@ -72,6 +83,7 @@ export async function corpusIds(url: string, organizationId: string): Promise<Co
       patientLastName: await one(`SELECT lower("lastName") AS v FROM "Patient" WHERE "organizationId" = $1 GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`),
       patientEmailDomain: await one(`SELECT split_part("email", '@', 2) AS v FROM "Patient" WHERE "organizationId" = $1 AND "email" IS NOT NULL ORDER BY "id" LIMIT 1`),
       productGtinPart: await one(`SELECT substr("gtin", 4, 6) AS v FROM "Product" WHERE "organizationId" = $1 AND "gtin" IS NOT NULL ORDER BY "id" LIMIT 1`),
+      webhookSubscription: await one(`SELECT "id" AS v FROM "WebhookSubscription" WHERE "organizationId" = $1 AND "pausedReason" = 'bench:explain' ORDER BY "id" LIMIT 1`),
     };
   } finally {
     await client.end();
@@ -370,6 +382,18 @@ export function corpus(ids: CorpusIds): CorpusEntry[] {
       name: `${parent} ${list} changed since, by update`,
       query: `{ ${parent}(id: "${id}") { ${list}(first: 5, updatedAfter: "2026-01-01T00:00:00Z", updatedBefore: "2027-01-01T00:00:00Z", orderBy: { field: UPDATED_AT, direction: DESC }) { totalCount nodes { id } } } }`,
     })),
+    // ─── the change feed and webhooks
+    { name: 'changes', query: '{ changes(first: 50) { nodes { position changedAt type operation entityId } } }' },
+    { name: 'changes of some types', query: '{ changes(first: 50, types: [PATIENT, APPOINTMENT]) { nodes { position entityId } } }' },
+    { name: 'changes after', query: 'query($after: String) { changes(first: 50, after: $after) { nodes { position entityId } } }' },
+    {
+      name: 'changes backwards',
+      query: '{ changes(last: 50, before: "eyJwIjoiMSJ9") { nodes { position entityId } } }',
+      refused: 'the feed reads forward only: the API refuses last and before before any statement',
+    },
+    { name: 'changes with their entities', query: '{ changes(first: 50) { nodes { entity { id ... on Patient { lastName } ... on Appointment { status } } } } }' },
+    { name: 'webhook subscriptions', query: '{ webhookSubscriptions { id status deliveries(first: 5, status: FAILED) { id status attempts { id statusCode } } } }' },
+    { name: 'webhook subscription', query: `{ webhookSubscription(id: "${ids.webhookSubscription}") { id deliveries { id attempts { id } } } }` },
     {
       name: 'authorize with operation and variables',
       query: '{ authorize(document: "query P($n: Int) { patients(first: $n) { nodes { id } } }", operationName: "P", variables: { n: 5 }) { allowed cost } }',
