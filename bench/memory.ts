@@ -5,12 +5,17 @@
  *
  * The server reports its own process.memoryUsage() over the IPC channel of a preloaded module (a
  * data: URL, so the server's code is the one `npm start` runs); RSS is also read from /proc, every
- * 20 ms while requests run. Each database is started once beforehand when it is new: the seeding
- * start is not the one measured.
+ * 20 ms while requests run. Each database is started once beforehand, and that start is not the one
+ * measured: it builds dist/ when src/ has changed (esbuild would run in the measured process) and
+ * seeds a new database.
+ *
+ * Idle is read twice: 3 s after the start, and MEMORY_IDLE_SECONDS later, once V8's memory reducer
+ * (which runs on its own when the allocation rate drops, some 20-30 s into a quiet spell) has given
+ * back the young generation the start grew; a server that has been idle a while holds the second.
  * Environment: MEMORY_DATABASE_URL (postgresql://root@127.0.0.1:5432/clinicgraph_memory, created if
  * missing), MEMORY_DATA_DIR (./data/bench-memory, the embedded database), MEMORY_TARGETS
  * (postgres,pglite), MEMORY_REQUESTS (requests per query, 500), MEMORY_CONCURRENCY (10),
- * MEMORY_QUERIES (Q0,Q1,Q2,Q3).
+ * MEMORY_QUERIES (Q0,Q1,Q2,Q3), MEMORY_IDLE_SECONDS (40).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -30,8 +35,10 @@ const requestsPerQuery = Number(process.env.MEMORY_REQUESTS ?? 500);
 const concurrency = Number(process.env.MEMORY_CONCURRENCY ?? 10);
 const queryIds = new Set((process.env.MEMORY_QUERIES ?? 'Q0,Q1,Q2,Q3').split(',').map((id) => id.trim()));
 const port = 4471;
-/** How long the server is left alone before an idle reading: timers that run once after the start (the webhook worker's) have run. */
+/** The first reading, once timers that run once after the start (the webhook worker's) have run. */
 const settleMs = 3000;
+const idleMs = Number(process.env.MEMORY_IDLE_SECONDS ?? 40) * 1000;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Answers `memory` with the server's own readings. Unreferenced after the listener (which references it): the channel must not keep a stopping server alive. */
 const probe = `data:text/javascript,${encodeURIComponent(`
@@ -135,7 +142,7 @@ class Server {
           // Not listening yet.
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await pause(50);
     }
   }
 
@@ -179,7 +186,7 @@ async function load(server: Server, query: BenchQuery): Promise<LoadRun> {
   const sampler = (async () => {
     while (sampling) {
       peak = Math.max(peak, await server.rssFromProc());
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await pause(20);
     }
   })();
   const started = performance.now();
@@ -205,14 +212,14 @@ async function load(server: Server, query: BenchQuery): Promise<LoadRun> {
 }
 
 async function measure(target: string, databaseUrl: string, fresh: boolean): Promise<TargetResult> {
-  if (fresh) {
-    console.log(`${target}: first start, seeding the demo clinics (not measured)`);
-    await (await Server.start(databaseUrl)).stop();
-  }
+  console.log(`${target}: a first start${fresh ? ', seeding the demo clinics' : ''} (not measured)`);
+  await (await Server.start(databaseUrl)).stop();
   const server = await Server.start(databaseUrl);
   try {
-    await new Promise((resolve) => setTimeout(resolve, settleMs));
-    const phases: Phase[] = [{ name: 'idle after start', reading: await server.memory() }];
+    await pause(settleMs);
+    const phases: Phase[] = [{ name: `${settleMs / 1000} s after the start`, reading: await server.memory() }];
+    await pause(idleMs);
+    phases.push({ name: `idle, ${(settleMs + idleMs) / 1000} s after the start`, reading: await server.memory() });
     const organizationId = server.organizationId;
     const page = await graphql<{ patients: { nodes: { id: string }[] } }>(organizationId, { query: '{ patients(first: 100) { nodes { id } } }' });
     const patientIds = page.data?.patients.nodes.map((patient) => patient.id) ?? [];
@@ -226,8 +233,8 @@ async function measure(target: string, databaseUrl: string, fresh: boolean): Pro
       );
     }
     phases.push({ name: 'right after the requests', reading: await server.memory() });
-    await new Promise((resolve) => setTimeout(resolve, settleMs));
-    phases.push({ name: `idle ${settleMs / 1000} s later`, reading: await server.memory() });
+    await pause(idleMs);
+    phases.push({ name: `idle, ${idleMs / 1000} s after the requests`, reading: await server.memory() });
     return { target, phases, loads, load1: loadavg()[0]! };
   } finally {
     await server.stop();
@@ -274,7 +281,7 @@ const lines = [
     ),
   ),
   '',
-  'Heap used right after the requests still holds their garbage; the idle reading after it is the one to compare.',
+  'Heap used right after the requests still holds their garbage; the idle readings are the ones to compare.',
   'On PGlite, "external" includes the WebAssembly memory of the embedded PostgreSQL (its size, not what is resident).',
   '',
 ];

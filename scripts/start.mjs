@@ -68,6 +68,9 @@ if (!mtime(entry)) {
     target: 'node20',
     packages: 'external',
     sourcemap: 'linked',
+    // Node holds every loaded map in memory while the server runs; stack traces need only the
+    // mappings, and the sources they name are src/ itself.
+    sourcesContent: false,
     logLevel: 'warning',
   }).catch(() => {
     rmSync(scratch, { recursive: true, force: true });
