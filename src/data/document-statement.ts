@@ -103,6 +103,8 @@ interface ConnectionPlan {
   carried: boolean;
   /** Whether the page's `#c` key carries its totalCount: a search's count goes into the record. */
   countsSearch: boolean;
+  /** Whether the field takes text arguments (a search, kept by the record per instance). */
+  searches: boolean;
 }
 
 type RootEntry =
@@ -385,7 +387,7 @@ class Planner {
       }
     }
     const searches = field.args.some((arg) => getNamedType(arg.type) === GraphQLString && arg.name !== 'after' && arg.name !== 'before');
-    return { entries, reads, hidden, carried: carrier !== undefined, countsSearch: searches && entries.some((entry) => entry.kind === 'totalCount') };
+    return { entries, reads, hidden, carried: carrier !== undefined, countsSearch: searches && entries.some((entry) => entry.kind === 'totalCount'), searches };
   }
 }
 
@@ -654,22 +656,43 @@ function hiddenStrings(value: string): (string | null)[] {
 /** What the collector of the PHI record is told of each observed field, as the executor's resolvers tell it. */
 export type Observe = (args: Record<string, unknown>, value: unknown, info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'parentType'> & { path: Path }) => void;
 
+interface Watched {
+  at: FieldAt;
+  columns: string[] | null;
+  /**
+   * Rows listed under their parent by the very column that leads to their patient (a patient's
+   * appointments, a bill's coding groups): their patients are their parents', which the record has.
+   * One instance tells the record the place was answered; the others add nothing to it.
+   */
+  implied: boolean;
+}
+
+const patientBearing = (table: Table) => Object.hasOwn(patientLinks, table);
+const linkColumnOf = (table: Table) => (patientLinks as Record<string, { column: string } | undefined>)[table]?.column;
+
 /** The watched fields of a plan by their number, with the columns of their rows' `#r` values. */
-function watchedOf(plan: DocumentPlan): Map<number, { at: FieldAt; columns: string[] | null }> {
-  const watched = new Map<number, { at: FieldAt; columns: string[] | null }>();
-  const add = (at: FieldAt, columns: string[] | null) => {
-    if (at.watch) watched.set(at.watch.index, { at, columns });
+function watchedOf(plan: DocumentPlan): Map<number, Watched> {
+  const watched = new Map<number, Watched>();
+  const add = (at: FieldAt, columns: string[] | null, implied = false) => {
+    if (at.watch) watched.set(at.watch.index, { at, columns, implied });
   };
+  /** A child list of `parent`'s rows whose parent column is its rows' patient link, with no search among its arguments. */
+  const impliedUnder = (parent: RowPlan, source: { table: Table; parentColumn: string | null }, connection?: ConnectionPlan) =>
+    patientBearing(parent.table) && source.parentColumn !== null && source.parentColumn === linkColumnOf(source.table) && !connection?.countsSearch &&
+    !(connection && searchesIn(connection));
   const rows = (plan: RowPlan) => {
     for (const entry of plan.entries) {
-      if (entry.kind === 'reference' || entry.kind === 'list') {
+      if (entry.kind === 'reference') {
         add(entry.at, entry.rows.hidden?.columns ?? null);
         rows(entry.rows);
-      } else if (entry.kind === 'pages') connection(entry.at, entry.connection);
+      } else if (entry.kind === 'list') {
+        add(entry.at, entry.rows.hidden?.columns ?? null, impliedUnder(plan, entry.source));
+        rows(entry.rows);
+      } else if (entry.kind === 'pages') connection(entry.at, entry.connection, impliedUnder(plan, entry.source, entry.connection));
     }
   };
-  const connection = (at: FieldAt, plan: ConnectionPlan) => {
-    add(at, plan.hidden);
+  const connection = (at: FieldAt, plan: ConnectionPlan, implied = false) => {
+    add(at, plan.hidden, implied);
     for (const entry of plan.entries) {
       if (entry.kind === 'nodes') rows(entry.rows);
       if (entry.kind === 'edges') for (const part of entry.entries) if (part.kind === 'node') rows(part.rows);
@@ -684,6 +707,9 @@ function watchedOf(plan: DocumentPlan): Map<number, { at: FieldAt; columns: stri
   }
   return watched;
 }
+
+/** Whether the connection's field takes text arguments, which the record keeps as searches, per instance. */
+const searchesIn = (connection: ConnectionPlan) => connection.searches;
 
 const watchedByPlan = new WeakMap<DocumentPlan, ReturnType<typeof watchedOf>>();
 
@@ -702,6 +728,7 @@ export function answerText(plan: DocumentPlan, text: string, variables: Variable
     observe(args, value, { fieldNodes: [at.node], parentType: at.parentType, path: at.path });
   };
   const pending = new Map<number, Record<string, unknown>[]>();
+  const told = new Set<number>();
   const rowOf = (columns: readonly string[], values: readonly (string | null)[]) => {
     const row: Record<string, unknown> = {};
     columns.forEach((column, i) => (row[column] = values[i]));
@@ -712,6 +739,7 @@ export function answerText(plan: DocumentPlan, text: string, variables: Variable
     const watch = entry?.at.watch;
     if (!entry || !watch) return '';
     const { at, columns } = entry;
+    if (entry.implied && told.has(watch.index)) return '';
     if (kind === 'r') {
       const row = rowOf(columns ?? [], hiddenStrings(value));
       if (watch.kind === 'object') tell(at, row);
@@ -724,6 +752,8 @@ export function answerText(plan: DocumentPlan, text: string, variables: Variable
     }
     const rows = pending.get(watch.index) ?? [];
     pending.delete(watch.index);
+    // An instance without rows says the place was reached, not what its rows are: the next one tells that.
+    if (rows.length > 0 || value !== 'null') told.add(watch.index);
     if (watch.kind === 'list') {
       tell(at, rows);
       return '';
