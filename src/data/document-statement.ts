@@ -82,7 +82,8 @@ type RowEntry =
   | { kind: 'reference'; at: FieldAt; column: string; rows: RowPlan }
   | { kind: 'pages'; at: FieldAt; source: Source<'pages'>; connection: ConnectionPlan }
   | { kind: 'list'; at: FieldAt; source: Source<'list'>; rows: RowPlan }
-  | { kind: 'count'; at: FieldAt; source: Source<'count'> };
+  | { kind: 'count'; at: FieldAt; source: Source<'count'> }
+  | { kind: 'linked'; at: FieldAt; source: Source<'linked'>; rows: RowPlan };
 
 type ConnectionEntry =
   | { kind: 'nodes'; key: string; rows: RowPlan }
@@ -316,6 +317,8 @@ class Planner {
         plan.entries.push({ kind: 'count', at, source });
       } else if (source?.kind === 'list') {
         plan.entries.push({ kind: 'list', at, source, rows: this.rows(source.table, field.type, selected.nodes, at) });
+      } else if (source?.kind === 'linked') {
+        plan.entries.push({ kind: 'linked', at, source, rows: this.rows(source.table, field.type, selected.nodes, at) });
       } else if (typeof exposed === 'string' && columns.has(exposed) && field.args.length === 0) {
         plan.entries.push({ kind: 'value', key: responseKey, value: valueSql(field.type, exposed) });
       } else {
@@ -529,6 +532,26 @@ class DocumentStatement {
           if (entry.at.watch) fields.push([`#c${entry.at.watch.index}`, literal('null')]);
           break;
         }
+        case 'linked': {
+          const { through, parentColumn, targetColumn, order } = entry.source;
+          const child = this.alias();
+          const link = this.alias();
+          const childJoins: Prisma.Sql[] = [];
+          const row = this.row(entry.rows, child, childJoins);
+          fields.push([
+            entry.at.key,
+            ordered(
+              row,
+              Prisma.sql`${Prisma.raw(`"${through}"`)} ${Prisma.raw(link)}
+                JOIN ${tableSql(entry.source.table)} ${Prisma.raw(child)} ON ${columnOf(child, 'id')} = ${columnOf(link, targetColumn)} AND ${columnOf(child, 'organizationId')} = ${columnOf(link, 'organizationId')}
+                ${joined(childJoins)}
+                WHERE ${columnOf(link, 'organizationId')} = ${this.organizationId} AND ${columnOf(link, parentColumn)} = ${columnOf(alias, 'id')}`,
+              Prisma.sql`${columnOf(link, order)}, ${columnOf(child, 'id')}`,
+            ),
+          ]);
+          if (entry.at.watch) fields.push([`#c${entry.at.watch.index}`, literal('null')]);
+          break;
+        }
       }
     }
     if (plan.hidden) fields.push([`#r${plan.hidden.watch}`, hiddenRow(plan.hidden.columns, alias)]);
@@ -687,6 +710,9 @@ function watchedOf(plan: DocumentPlan): Map<number, Watched> {
         rows(entry.rows);
       } else if (entry.kind === 'list') {
         add(entry.at, entry.rows.hidden?.columns ?? null, impliedUnder(plan, entry.source));
+        rows(entry.rows);
+      } else if (entry.kind === 'linked') {
+        add(entry.at, entry.rows.hidden?.columns ?? null);
         rows(entry.rows);
       } else if (entry.kind === 'pages') connection(entry.at, entry.connection, impliedUnder(plan, entry.source, entry.connection));
     }

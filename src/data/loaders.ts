@@ -20,6 +20,16 @@ import {
 
 export type { Rows } from '../resources.js';
 
+/** Rows a parent points at through a link table: which columns of the link lead from the parent to the rows, and their order. */
+export interface LinkedRows {
+  table: Table;
+  /** The link table (not a resource of the API: its rows are read only to reach `table`'s). */
+  through: string;
+  parentColumn: string;
+  targetColumn: string;
+  order: string;
+}
+
 export interface ListQuery {
   conditions: readonly Condition[];
   order: readonly SortKey[];
@@ -296,18 +306,18 @@ export class Loaders {
     }).load(parentId);
   }
 
-  /** The diagnoses a line item points at, in the line item's pointer order. */
-  linkedDiagnoses(lineItemId: string): Promise<Rows['Diagnosis'][]> {
-    this.require('Diagnosis');
-    return this.loader<(Rows['Diagnosis'] & { __lineItem: string })[]>('linkedDiagnoses', async (ids) => {
-      // The line item is the link's column, not the diagnosis's: the one column read besides the row.
-      const rows = await this.query<Rows['Diagnosis'] & { __lineItem: string }>(
-        Prisma.sql`SELECT t.*, link."lineItemId" AS "__lineItem" FROM "LineItemDiagnosis" link
-          JOIN "Diagnosis" t ON t."id" = link."diagnosisId" AND t."organizationId" = link."organizationId"
-          WHERE link."organizationId" = ${this.organizationId} AND link."lineItemId" = ANY(${ids}::text[])
-          ORDER BY link."position", t."id"`,
+  /** The rows a parent points at through a link table (a line item's diagnoses), in the links' order. */
+  linked<T extends Table>(link: LinkedRows & { table: T }, parentId: string): Promise<Rows[T][]> {
+    this.require(link.table);
+    return this.loader<(Rows[T] & { __parent: string })[]>(`linked:${link.through}:${link.parentColumn}`, async (ids) => {
+      // The parent is the link's column, not the row's: the one column read besides the row.
+      const rows = await this.query<Rows[T] & { __parent: string }>(
+        Prisma.sql`SELECT t.*, link.${Prisma.raw(`"${link.parentColumn}"`)} AS "__parent" FROM ${Prisma.raw(`"${link.through}"`)} link
+          JOIN ${table(link.table)} t ON t."id" = link.${Prisma.raw(`"${link.targetColumn}"`)} AND t."organizationId" = link."organizationId"
+          WHERE link."organizationId" = ${this.organizationId} AND link.${Prisma.raw(`"${link.parentColumn}"`)} = ANY(${ids}::text[])
+          ORDER BY link.${Prisma.raw(`"${link.order}"`)}, t."id"`,
       );
-      return groupBy(ids, rows, '__lineItem');
-    }).load(lineItemId);
+      return groupBy(ids, rows, '__parent');
+    }).load(parentId);
   }
 }

@@ -4,7 +4,7 @@ import { builder, fieldGuard, partGuard } from '../builder.js';
 import type { ListQuery, Rows } from '../data/loaders.js';
 import type { Condition } from '../data/sql.js';
 import { checkDateRange, given } from './arguments.js';
-import { childPages, childRows, connectionType, enumOf, referenceTo, resourceNode, rootPages, byIdRoot } from './connections.js';
+import { childPages, childRows, linkedRows, connectionType, enumOf, referenceTo, resourceNode, rootPages, byIdRoot } from './connections.js';
 import { changeAndOrderArgs, changedSince, listOrder, timeOrders, type ChangedSinceArgs } from './ordering.js';
 import { FacilityRef } from './facilities.js';
 import { PatientRef } from './patients.js';
@@ -114,7 +114,7 @@ resourceNode('LineItem', LineItemRef, {
       ...partGuard('Diagnosis'),
       type: [DiagnosisRef],
       description: "The group's diagnoses this line is justified by, in pointer order.",
-      resolve: (line, _args, context) => context.loaders.linkedDiagnoses(line.id),
+      resolve: linkedRows({ table: 'Diagnosis', through: 'LineItemDiagnosis', parentColumn: 'lineItemId', targetColumn: 'diagnosisId', order: 'position' }),
     }),
   }),
 });

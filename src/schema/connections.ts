@@ -1,5 +1,5 @@
 import type { RequestContext } from '../context.js';
-import type { Rows, ListQuery } from '../data/loaders.js';
+import type { Rows, ListQuery, LinkedRows } from '../data/loaders.js';
 import { encodeCursor, pageRequest, type Page, type PageArgs, type PageInfoReads } from '../data/pagination.js';
 import { withTiebreaker, type SortKey, type Table } from '../data/sql.js';
 import { referenceExtension, type ReferenceExtension, type Shape } from '../data/prefetch.js';
@@ -93,7 +93,8 @@ export type RowsSource =
   | { kind: 'pages'; table: Table; parentColumn: string | null; list: (args: never) => ListQuery }
   | { kind: 'list'; table: Table; parentColumn: string; order: readonly SortKey[] }
   | { kind: 'byId'; table: Table }
-  | { kind: 'count'; table: Table; parentColumn: string };
+  | { kind: 'count'; table: Table; parentColumn: string }
+  | ({ kind: 'linked' } & LinkedRows);
 
 const rowsSourceKey = Symbol('rows source');
 
@@ -139,6 +140,11 @@ export function childCount<T extends Table>(table: T, parentColumn: string) {
     (parent: { id: string }, _args: object, context: RequestContext) => context.loaders.countOf(table, parentColumn, parent.id, []),
     { kind: 'count', table, parentColumn },
   );
+}
+
+/** The resolver of the rows of `table` a parent row points at through a link table, in the links' order. */
+export function linkedRows<T extends Table>(link: LinkedRows & { table: T }) {
+  return withSource((parent: { id: string }, _args: object, context: RequestContext) => context.loaders.linked(link, parent.id), { kind: 'linked', ...link });
 }
 
 /** The resolver of a root field that returns one row of `table` by its `id` argument. */
