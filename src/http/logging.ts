@@ -72,6 +72,9 @@ export function useRequestLogging(options: {
   onCompleted?: (completed: Completed) => void;
 }): Plugin {
   const { logger, traceIdOf, onCompleted } = options;
+  // The line holds none of the redacted keys and no object a wildcard path could reach into, so the
+  // redaction (every path, re-read, for every field of every line) cannot change it: skipped here only.
+  const lines = logger.child({}, { redact: [] });
   return {
     onRequest({ request }) {
       stateOf(request);
@@ -82,7 +85,8 @@ export function useRequestLogging(options: {
       const outcome = outcomeOf(response.status, state);
       const path = new URL(request.url, 'http://localhost').pathname;
       const caller = state.caller;
-      const line = {
+      // Scalars and lists of names only: what lets the line skip the redaction (above).
+      const line: Record<string, string | number | readonly string[] | undefined> = {
         traceId: traceIdOf(request),
         method: request.method,
         path,
@@ -100,9 +104,9 @@ export function useRequestLogging(options: {
         errorCodes: state.errorCodes.length ? [...new Set(state.errorCodes)] : undefined,
         rateLimitRemaining: state.rateLimit?.remaining,
       };
-      if (outcome === 'server_error') logger.error(line, 'request');
-      else if (path === '/health' || path === '/ready' || path === '/metrics') logger.debug(line, 'request');
-      else logger.info(line, 'request');
+      if (outcome === 'server_error') lines.error(line, 'request');
+      else if (path === '/health' || path === '/ready' || path === '/metrics') lines.debug(line, 'request');
+      else lines.info(line, 'request');
       onCompleted?.({ request, response, state, durationMs, outcome });
     },
   };
