@@ -58,7 +58,9 @@ export async function writePhiAccess(prisma: PrismaClient, access: PhiAccessWrit
  * clients do, keep the plain hash.
  */
 export function documentHash(text: string, document: DocumentNode): string {
-  let masked = maskedDocuments.get(document);
+  const known = hashes.get(document);
+  if (known?.text === text) return known.hash;
+  let masked = known ? known.masked : undefined;
   if (masked === undefined) {
     let inlineStrings = false;
     const printed = print(
@@ -70,13 +72,17 @@ export function documentHash(text: string, document: DocumentNode): string {
       }),
     );
     masked = inlineStrings ? printed : null;
-    maskedDocuments.set(document, masked);
   }
-  return createHash('sha256').update(masked ?? text).digest('hex');
+  const hash = createHash('sha256').update(masked ?? text).digest('hex');
+  hashes.set(document, { text, masked, hash });
+  return hash;
 }
 
-/** Per parsed document (yoga's parse cache hands the same one back): its masked print, or null without inline strings. */
-const maskedDocuments = new WeakMap<DocumentNode, string | null>();
+/**
+ * Per parsed document (yoga's parse cache hands the same one back for the same text): its masked print
+ * (null without inline strings), and the hash of the text it was last sent as.
+ */
+const hashes = new WeakMap<DocumentNode, { text: string; masked: string | null; hash: string }>();
 
 function auditUnavailable(): GraphQLError {
   return new GraphQLError(

@@ -3,6 +3,23 @@ import { Kind, getOperationAST, type DocumentNode, type FragmentDefinitionNode, 
 import type { Plugin } from 'graphql-yoga';
 import type { Completed } from './logging.js';
 
+/** The `root_field` label of each operation, per parsed document (yoga's parse cache hands the same one back). */
+const rootFieldLabels = new WeakMap<DocumentNode, Map<string, string | null>>();
+
+/** The operation's one root field, `(several)`, or null when it selects none (or the document has no such operation). */
+function rootFieldLabel(document: DocumentNode, operationName: string | null | undefined): string | null {
+  let byName = rootFieldLabels.get(document);
+  if (!byName) rootFieldLabels.set(document, (byName = new Map()));
+  const key = operationName ?? '';
+  let label = byName.get(key);
+  if (label === undefined) {
+    const fields = rootFieldsOf(document, operationName);
+    label = fields.size === 0 ? null : fields.size === 1 ? [...fields][0]! : '(several)';
+    byName.set(key, label);
+  }
+  return label;
+}
+
 /** The schema fields an operation selects at its root (through fragments), aliases aside. */
 function rootFieldsOf(document: DocumentNode, operationName: string | null | undefined): Set<string> {
   const fields = new Set<string>();
@@ -57,7 +74,7 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
   const rootFields = new WeakMap<Request, string>();
-  const rootFieldLabel = (completed: Completed): string => {
+  const rootFieldOf = (completed: Completed): string => {
     const executed = rootFields.get(completed.request);
     if (executed) return executed;
     return completed.state.caller ? '(not executed)' : '(none)';
@@ -68,16 +85,16 @@ export function createMetrics(): Metrics {
     observe(completed) {
       const path = new URL(completed.request.url, 'http://localhost').pathname;
       if (path === '/metrics' || path === '/health' || path === '/ready') return;
-      const rootField = rootFieldLabel(completed);
+      const rootField = rootFieldOf(completed);
       requests.inc({ root_field: rootField, outcome: completed.outcome, status: String(completed.response.status) });
       duration.observe({ root_field: rootField, outcome: completed.outcome }, completed.durationMs / 1000);
     },
     plugin: {
       onExecute({ args }) {
         // After validation: every name is a field of the schema's root type.
-        const fields = rootFieldsOf(args.document, args.operationName);
+        const label = rootFieldLabel(args.document, args.operationName);
         const request = (args.contextValue as { request?: Request }).request;
-        if (request && fields.size > 0) rootFields.set(request, fields.size === 1 ? [...fields][0]! : '(several)');
+        if (request && label) rootFields.set(request, label);
       },
       onRequest({ request, url, endResponse, fetchAPI }) {
         if (request.method !== 'GET' || url.pathname !== '/metrics') return;
