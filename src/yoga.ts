@@ -67,11 +67,9 @@ function withTraceId(result: ExecutionResult, traceId: string): ExecutionResult 
  * every row they read) die young; left to the weak map, they outlived the request.
  */
 function useScopeCacheRelease(): Plugin<RequestContext> {
-  return {
-    onExecute({ args }) {
-      return { onExecuteDone: () => RequestCache.clearForContext(args.contextValue) };
-    },
-  };
+  // One hook object for every request: the payload names the context.
+  const release = { onExecuteDone: ({ args }: { args: { contextValue: RequestContext } }) => void RequestCache.clearForContext(args.contextValue) };
+  return { onExecute: () => release };
 }
 
 /**
