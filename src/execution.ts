@@ -39,14 +39,15 @@ function oneStatement(args: ExecutionArgs, operation: OperationDefinitionNode, v
   const plan = planFor({ schema: args.schema, document: args.document, operation, variables, planKey: planKeyOf(args.document, operation, variables) });
   if (!plan) return undefined;
   for (const scope of plan.scopes) if (!context.caller.scopes.has(scope)) return undefined;
-  let sql;
+  let statement;
   try {
-    sql = statementFor(plan, context.loaders.organizationId, variables);
+    statement = statementFor(plan, { organizationId: context.loaders.organizationId, variables, scopes: context.caller.scopes });
   } catch {
-    // An argument the list refuses (a cursor of another order, first with last): the executor places the error at its field.
+    // An argument the list refuses (a cursor of another order, first with last), a node of a type the
+    // caller cannot read: the executor places the error at its field.
     return undefined;
   }
-  return context.loaders.statement<{ data: string }>(plan.tables, sql).then(
+  return context.loaders.statement<{ data: string }>(statement.tables, statement.sql).then(
     (rows) => {
       // A statement that answers nothing is a fault of its builder, never the client's: the executor answers.
       const data = rows[0]?.data;

@@ -17,7 +17,7 @@ import { firstIdOfEachResource } from './support/samples.js';
 import { referenceExtension } from '../src/data/prefetch.js';
 import { oneStatementMark } from '../src/data/document-statement.js';
 import { scopeOfType } from '../src/scopes.js';
-import type { ClinicType } from '../src/resources.js';
+import { resourceOf, type ClinicType } from '../src/resources.js';
 
 /** Fields the executor answers, each for a reason the statement cannot share (none today). */
 const executorOnly: Record<string, string> = {};
@@ -152,6 +152,34 @@ describe('one statement answers a whole query exactly as the executor does', () 
     const type = getNamedType(field.type) as GraphQLObjectType;
     const data = await expectSame(`{ ${field.name}(id: ${JSON.stringify(otherClinicIds[type.name as ClinicType])}) { id } }`);
     expect(data[field.name]).toBeNull();
+  });
+
+  const clinicTypes = () => Object.keys(ids) as ClinicType[];
+
+  it.each(Object.keys(resourceOf).map((type) => [type] as const))('node(id) of a %s: every field of its type, a level of related rows', async (type) => {
+    const row = schema.getType(type) as GraphQLObjectType;
+    const data = await expectSame(`{ node(id: ${JSON.stringify(ids[type as ClinicType])}) { __typename id ... on ${type} { ${rowSelection(row, 1)} } } }`);
+    expect(data.node).not.toBeNull();
+  });
+
+  it('nodes(ids) of every type, another clinic\'s and a missing one, in the order given', async () => {
+    const missing = `${ids.Patient.slice(0, 4)}${'0'.repeat(20)}`;
+    const list = [...clinicTypes().map((type) => ids[type]), otherClinicIds.Patient, missing];
+    // Each type's every field is node(id)'s test above; here the list, with fields of several types.
+    const fragments = '__typename ... on Patient { lastName } ... on Appointment { status patient { id } } ... on Bill { billNumber codingGroups { status } }';
+    const data = (await expectSame(`{ nodes(ids: ${JSON.stringify(list)}) { id ${fragments} } }`)) as unknown as { nodes: ({ id: string } | null)[] };
+    expect(data.nodes.map((node) => node?.id ?? null)).toEqual([...clinicTypes().map((type) => ids[type]), null, null]);
+  });
+
+  it('a node of a type the key cannot read is left to the executor, which says so', async () => {
+    const key = await server.keyWith({ keyScopes: [scopeOfType.Product] });
+    const { statement, executed, statements } = await bothWays(`{ a: node(id: ${JSON.stringify(ids.Product)}) { id } b: node(id: ${JSON.stringify(ids.Patient)}) { id } }`, key);
+    expect(statements).toBe(0);
+    expect(statement.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(statement.data)).toBe(JSON.stringify(executed.data));
+    const allowed = await bothWays(`{ node(id: ${JSON.stringify(ids.Product)}) { id ... on Product { name } } }`, key);
+    expect(allowed.statements).toBe(1);
+    expect(JSON.stringify(allowed.statement.data)).toBe(JSON.stringify(allowed.executed.data));
   });
 
   it('aliases, fragments, @include and several root fields in one statement', async () => {

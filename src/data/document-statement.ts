@@ -11,6 +11,7 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
+  type GraphQLInterfaceType,
   type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLResolveInfo,
@@ -20,7 +21,9 @@ import {
   GraphQLString,
 } from 'graphql';
 import { Prisma } from '../generated/prisma/client.js';
-import { patientLinks, resourceOf } from '../resources.js';
+import { isClinicType, patientLinks, resourceOf } from '../resources.js';
+import { typeOfId } from '../ids.js';
+import { guardedNodeExtension } from '../builder.js';
 import type { Scope } from '../scopes.js';
 import { rowsSourceOf, type RowsSource } from '../schema/connections.js';
 import { connectionParts, selectedFields } from '../schema/selection.js';
@@ -108,15 +111,20 @@ interface ConnectionPlan {
   searches: boolean;
 }
 
+/** A node's rows by the type its id names, each with the scopes its fields demand (checked per request: the id decides). */
+type NodeTypes = Map<Table, { rows: RowPlan; scopes: ReadonlySet<Scope> }>;
+
 type RootEntry =
   | { kind: 'typename'; key: string; name: string }
+  | { kind: 'node'; at: FieldAt; types: NodeTypes }
+  | { kind: 'nodes'; at: FieldAt; types: NodeTypes }
   | { kind: 'pages'; at: FieldAt; source: Source<'pages'>; connection: ConnectionPlan }
   | { kind: 'byId'; at: FieldAt; source: Source<'byId'>; rows: RowPlan };
 
 export interface DocumentPlan {
   entries: RootEntry[];
   /** Statements built for it, by organization and variables: an app repeats its queries with the same values. */
-  built: Map<string, Prisma.Sql>;
+  built: Map<string, Statement>;
   /** Every scope a field or type of the operation demands: the caller must hold all of them. */
   scopes: ReadonlySet<Scope>;
   tables: ReadonlySet<Table>;
@@ -222,8 +230,8 @@ function valueSql(type: GraphQLOutputType, column: string): (alias: string) => P
 }
 
 class Planner {
-  readonly scopes = new Set<Scope>();
-  readonly tables = new Set<Table>();
+  scopes = new Set<Scope>();
+  tables = new Set<Table>();
   private readonly walker: Walker;
 
   constructor(
@@ -254,6 +262,12 @@ class Planner {
         continue;
       }
       const field = query.getFields()[selected.name] ?? refuse(selected.name);
+      if ((selected.name === 'node' || selected.name === 'nodes') && field.extensions[guardedNodeExtension]) {
+        const at = this.at({ responseKey, field, nodes: selected.nodes, parentType: query, parentPath: undefined });
+        const types = this.nodeTypes(field, selected.nodes, at);
+        entries.push(selected.name === 'node' ? { kind: 'node', at, types } : { kind: 'nodes', at, types });
+        continue;
+      }
       const source = rowsSourceOf(field) ?? refuse(`root ${selected.name}`);
       const at = this.at({ responseKey, field, nodes: selected.nodes, parentType: query, parentPath: undefined });
       if (source.kind === 'pages' && source.parentColumn === null) {
@@ -268,6 +282,25 @@ class Planner {
   }
 
   private watches = 0;
+
+  /**
+   * The rows a `node` (or `nodes`) field answers for each clinic type its id may name, as the
+   * fragments on that type select them. The scopes of each type are kept apart: a request needs only
+   * those of the types its ids name (a type it cannot read leaves the request to the executor).
+   */
+  private nodeTypes(field: GraphQLField<unknown, unknown>, nodes: readonly FieldNode[], at: FieldAt): NodeTypes {
+    const types: NodeTypes = new Map();
+    const [scopes, tables] = [this.scopes, this.tables];
+    for (const type of this.schema.getPossibleTypes(getNamedType(field.type) as GraphQLInterfaceType)) {
+      if (!isClinicType(type.name)) continue;
+      [this.scopes, this.tables] = [new Set(), new Set()];
+      const rows = this.rows(type.name, type, nodes, at);
+      for (const table of this.tables) this.scopes.add(resourceOf[table].scope);
+      types.set(type.name, { rows, scopes: this.scopes });
+    }
+    [this.scopes, this.tables] = [scopes, tables];
+    return types;
+  }
 
   private at(options: { responseKey: string; field: GraphQLField<unknown, unknown>; nodes: FieldNode[]; parentType: GraphQLObjectType; parentPath: Path | undefined }): FieldAt {
     const { responseKey, field, nodes, parentType, parentPath } = options;
@@ -434,17 +467,47 @@ const signature = (order: readonly SortKey[]) => order.map((k) => `${k.column}${
 
 const maxBuiltPerPlan = 16;
 
-/** The statement of one request: the plan with these variables, in this organization. */
-export function statementFor(plan: DocumentPlan, organizationId: string, variables: Variables): Prisma.Sql {
-  const cacheKey = `${organizationId}\u0000${JSON.stringify(variables)}`;
-  let sql = plan.built.get(cacheKey);
-  if (!sql) {
-    sql = new DocumentStatement(organizationId, variables).build(plan);
+export interface Statement {
+  sql: Prisma.Sql;
+  /** Every table it reads, for the loaders' scope check. */
+  tables: ReadonlySet<Table>;
+}
+
+/**
+ * The statement of one request: the plan with these variables, in this organization, for a caller
+ * with these scopes (they matter only to a node, whose id names its type). Throws, for the
+ * executor to answer, what the statement cannot: a refused argument, a node it may not read.
+ */
+export function statementFor(plan: DocumentPlan, options: { organizationId: string; variables: Variables; scopes: ReadonlySet<string> }): Statement {
+  const { organizationId, variables, scopes } = options;
+  const nodes = plan.entries.some((entry) => entry.kind === 'node' || entry.kind === 'nodes');
+  const cacheKey = `${organizationId}\u0000${JSON.stringify(variables)}${nodes ? `\u0000${[...scopes].sort().join(' ')}` : ''}`;
+  let statement = plan.built.get(cacheKey);
+  if (!statement) {
+    const builder = new DocumentStatement(organizationId, variables, scopes);
+    statement = { sql: builder.build(plan), tables: builder.tables };
     // The oldest goes first: a query whose variables change with every request keeps building.
     if (plan.built.size >= maxBuiltPerPlan) plan.built.delete(plan.built.keys().next().value!);
-    plan.built.set(cacheKey, sql);
+    plan.built.set(cacheKey, statement);
   }
-  return sql;
+  return statement;
+}
+
+/** The tables rows of a plan read, theirs and those below them. */
+function tablesOf(plan: RowPlan, out = new Set<Table>()): Set<Table> {
+  out.add(plan.table);
+  for (const entry of plan.entries) {
+    if (entry.kind === 'reference' || entry.kind === 'list' || entry.kind === 'linked') tablesOf(entry.rows, out);
+    else if (entry.kind === 'count') out.add(entry.source.table);
+    else if (entry.kind === 'pages') {
+      out.add(entry.source.table);
+      for (const part of entry.connection.entries) {
+        if (part.kind === 'nodes') tablesOf(part.rows, out);
+        if (part.kind === 'edges') for (const edge of part.entries) if (edge.kind === 'node') tablesOf(edge.rows, out);
+      }
+    }
+  }
+  return out;
 }
 
 /** Opens every such statement's text: it names the path in pg_stat_activity and the server's statement log. */
@@ -457,27 +520,60 @@ class DocumentStatement {
   constructor(
     private readonly organizationId: string,
     private readonly variables: Variables,
+    /** The caller's effective scopes: a node's type must be among those it reads. */
+    private readonly scopes: ReadonlySet<string>,
   ) {}
 
+  /** The tables this statement reads, for the loaders' scope check: a node's depends on its id. */
+  readonly tables = new Set<Table>();
+
   build(plan: DocumentPlan): Prisma.Sql {
-    const fields = plan.entries.map((entry): Field => {
-      if (entry.kind === 'typename') return [entry.key, nameText(entry.name)];
-      if (entry.kind === 'pages') return [entry.at.key, this.pages(entry.at, entry.source, entry.connection, null)];
-      const args = this.args(entry.at);
-      const alias = this.alias();
-      const joins: Prisma.Sql[] = [];
-      const row = this.row(entry.rows, alias, joins);
-      return [
-        entry.at.key,
-        Prisma.sql`COALESCE((SELECT ${row} FROM ${tableSql(entry.source.table)} ${Prisma.raw(alias)} ${joined(joins)}
-          WHERE ${columnOf(alias, 'organizationId')} = ${this.organizationId} AND ${columnOf(alias, 'id')} = ${String(args.id)}), 'null')`,
-      ];
+    for (const table of plan.tables) this.tables.add(table);
+    const fields = plan.entries.flatMap((entry): Field[] => {
+      const field = this.rootField(entry);
+      // A list of nodes ended: its rows (`#r`) so far are its own.
+      return entry.kind === 'nodes' && entry.at.watch ? [field, [`#c${entry.at.watch.index}`, literal('null')]] : [field];
     });
     return Prisma.sql`${Prisma.raw(oneStatementMark)} SELECT ${object(fields)} AS data`;
   }
 
+  private rootField(entry: RootEntry): Field {
+    if (entry.kind === 'typename') return [entry.key, nameText(entry.name)];
+    if (entry.kind === 'node') return [entry.at.key, this.node(entry.types, this.args(entry.at).id)];
+    if (entry.kind === 'nodes') {
+      const ids = this.args(entry.at).ids as unknown[];
+      // Each answered as `node` is, in the order given; another clinic's or a missing one is null.
+      return [entry.at.key, ids.length === 0 ? literal('[]') : concat([literal('['), Prisma.join(ids.map((id) => this.node(entry.types, id)), " || ',' || "), literal(']')])];
+    }
+    if (entry.kind === 'pages') return [entry.at.key, this.pages(entry.at, entry.source, entry.connection, null)];
+    const args = this.args(entry.at);
+    const alias = this.alias();
+    const joins: Prisma.Sql[] = [];
+    const row = this.row(entry.rows, alias, joins);
+    return [
+      entry.at.key,
+      Prisma.sql`COALESCE((SELECT ${row} FROM ${tableSql(entry.source.table)} ${Prisma.raw(alias)} ${joined(joins)}
+        WHERE ${columnOf(alias, 'organizationId')} = ${this.organizationId} AND ${columnOf(alias, 'id')} = ${String(args.id)}), 'null')`,
+    ];
+  }
+
   private alias(): string {
     return `r${++this.aliases}`;
+  }
+
+  /** One node by its id: the row of the type the id names, as that type's fragments select it. */
+  private node(types: NodeTypes, id: unknown): Prisma.Sql {
+    const type = typeof id === 'string' ? typeOfId(id) : null;
+    const node = type && isClinicType(type) ? types.get(type) : undefined;
+    // Not a clinic node id, or a type the caller cannot read: the executor gives that error.
+    if (!node) return refuse('node id');
+    for (const scope of node.scopes) if (!this.scopes.has(scope)) refuse(`node scope ${scope}`);
+    const alias = this.alias();
+    const joins: Prisma.Sql[] = [];
+    const row = this.row(node.rows, alias, joins);
+    for (const table of tablesOf(node.rows)) this.tables.add(table);
+    return Prisma.sql`COALESCE((SELECT ${row} FROM ${tableSql(node.rows.table)} ${Prisma.raw(alias)} ${joined(joins)}
+      WHERE ${columnOf(alias, 'organizationId')} = ${this.organizationId} AND ${columnOf(alias, 'id')} = ${String(id)}), 'null')`;
   }
 
   private args(at: FieldAt): Record<string, unknown> {
@@ -729,6 +825,10 @@ function watchedOf(plan: DocumentPlan): Map<number, Watched> {
     else if (entry.kind === 'byId') {
       add(entry.at, entry.rows.hidden?.columns ?? null);
       rows(entry.rows);
+    } else if (entry.kind === 'node' || entry.kind === 'nodes') {
+      // A node's `#r` columns depend on its type, which its id names (rowOf reads it there).
+      add(entry.at, null);
+      for (const { rows: typeRows } of entry.types.values()) rows(typeRows);
     }
   }
   return watched;
@@ -755,7 +855,10 @@ export function answerText(plan: DocumentPlan, text: string, variables: Variable
   };
   const pending = new Map<number, Record<string, unknown>[]>();
   const told = new Set<number>();
-  const rowOf = (columns: readonly string[], values: readonly (string | null)[]) => {
+  const rowOf = (known: readonly string[] | null, values: readonly (string | null)[]) => {
+    const type = known ? null : typeOfId(String(values[0]));
+    const link = type && isClinicType(type) ? linkColumnOf(type) : undefined;
+    const columns = known ?? (link ? hiddenColumns(link) : ['id']);
     const row: Record<string, unknown> = {};
     columns.forEach((column, i) => (row[column] = values[i]));
     return row;
@@ -767,7 +870,7 @@ export function answerText(plan: DocumentPlan, text: string, variables: Variable
     const { at, columns } = entry;
     if (entry.implied && told.has(watch.index)) return '';
     if (kind === 'r') {
-      const row = rowOf(columns ?? [], hiddenStrings(value));
+      const row = rowOf(columns, hiddenStrings(value));
       if (watch.kind === 'object') tell(at, row);
       else {
         const rows = pending.get(watch.index);
@@ -785,7 +888,7 @@ export function answerText(plan: DocumentPlan, text: string, variables: Variable
       return '';
     }
     const extra = value === 'null' ? {} : (JSON.parse(value) as { n?: number; rows?: (string | null)[][] });
-    const page = extra.rows ? extra.rows.map((values) => rowOf(columns ?? [], values)) : rows;
+    const page = extra.rows ? extra.rows.map((values) => rowOf(columns, values)) : rows;
     const connection: { edges: { node: unknown }[]; totalCount: () => Promise<number> } = {
       edges: page.map((node) => ({ node })),
       totalCount: () => Promise.resolve(Number(extra.n)),
