@@ -17,7 +17,7 @@
  * (postgres,pglite), MEMORY_REQUESTS (requests per query, 500), MEMORY_CONCURRENCY (10),
  * MEMORY_QUERIES (Q0,Q1,Q2,Q3), MEMORY_IDLE_SECONDS (40).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -257,11 +257,20 @@ for (const target of targets) {
 }
 
 const fixed = (bytes: number) => mb(bytes).toFixed(0);
+function commit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'scripts'], { cwd: root, encoding: 'utf8' }).trim();
+    return dirty ? `${head} with changes in src/ or scripts/` : head;
+  } catch {
+    return 'an unknown commit';
+  }
+}
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 13);
 const lines = [
   `# Memory, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
   '',
-  `\`node scripts/start.mjs\` (as \`npm start\`), Node ${process.version}. ${requestsPerQuery} requests per query at concurrency ${concurrency}; MB = 2^20 bytes.`,
+  `\`node scripts/start.mjs\` (as \`npm start\`) at ${commit()}, Node ${process.version}. ${requestsPerQuery} requests per query at concurrency ${concurrency}; MB = 2^20 bytes.`,
   '',
   '| database | when | RSS MB | heap total MB | heap used MB | external MB | array buffers MB |',
   '|---|---|---|---|---|---|---|',

@@ -5,10 +5,10 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 
 /**
  * PostgreSQL's default buffer cache (128 MB, sized for a server) lives inside PGlite's WebAssembly memory,
- * and PostgreSQL touches all of it at start: the embedded server held 400 MB of RSS idle. Pages it
+ * and PostgreSQL touches all of it at start: the embedded server held 420 MB of RSS idle. Pages it
  * evicts are read again from the data directory through the OS's page cache, outside the process;
  * patient pages (Q2's shape) cost the same CPU with 16 MB (about 50 ms each either way on the demo
- * database, 99 MB on disk), and the process holds about 150 MB less.
+ * database, 99 MB on disk), and PGlite alone holds 145 MB less (287 → 142 MB in a bare process).
  */
 const sharedBuffers = '16MB';
 
