@@ -12,8 +12,8 @@
  *
  * Environment: BENCH_DATABASE_URL (default postgresql://root@127.0.0.1:5432/clinicgraph_bench),
  * BENCH_DURATION seconds per measurement (8), BENCH_WARMUP seconds (2), BENCH_QUERIES (Q0,Q1,Q2,Q3),
- * BENCH_PEERS (a,b,c,d,e,f), BENCH_CONCURRENCY (1,10), BENCH_NODE_FLAGS (V8 flags of every peer, default
- * --max-semi-space-size=64), BENCH_CPU_PROF=<dir> (V8 CPU profiles of peers a and b; summarize them with
+ * BENCH_PEERS (a,b,c,d,e,f,g), BENCH_CONCURRENCY (1,10), BENCH_NODE_FLAGS (V8 flags of every peer, default
+ * none: `npm start` sets none), BENCH_CPU_PROF=<dir> (V8 CPU profiles of peers a and b; summarize them with
  * `npx tsx bench/profile.ts <file>`), BENCH_BASELINE=<checkout> (adds peer z: clinicgraph as another
  * checkout of this repository builds it, with its own node_modules, so a change is priced against the
  * version before it in the same run). Results: bench/results/<time>.md (and .raw.json, not committed).
@@ -42,7 +42,7 @@ const cpuProfileDir = process.env.BENCH_CPU_PROF;
  * V8 flags for every peer. A larger young generation lets a request's short-lived objects die there
  * instead of being promoted and collected by full GCs; README's deployment notes recommend the same.
  */
-const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
+const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 type PeerId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'z';
 interface PeerSpec {
@@ -128,14 +128,43 @@ interface Peer extends PeerSpec {
   ask(message: ToPeer): Promise<FromPeer>;
 }
 
+/**
+ * A Node 20 peer bundled as `npm start` bundles the server (scripts/start.mjs: esbuild, packages
+ * external), into dist/ of its checkout so its packages resolve from there: run through tsx, a peer
+ * would carry the loader and its transform cache (tens of MB of RSS) that no deployment has.
+ */
+async function bundledPeer(spec: PeerSpec): Promise<string> {
+  const checkout = spec.cwd ?? path.resolve(here, '..');
+  const outdir = path.join(checkout, 'dist', 'bench-peers', spec.id);
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [path.resolve(here, spec.script)],
+    outdir,
+    entryNames: 'peer',
+    bundle: true,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    sourcesContent: false,
+    absWorkingDir: checkout,
+    logLevel: 'warning',
+  });
+  return path.join(outdir, 'peer.js');
+}
+
 async function startPeer(spec: PeerSpec, port: number, url: string): Promise<Peer> {
   const profile = cpuProfileDir && spec.protocol !== 'rest' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(cpuProfileDir, `peer-${spec.id}`)}`] : [];
   const execPath = ownNode(spec);
-  const child = fork(path.resolve(here, spec.script), [], {
+  const script = execPath ? path.resolve(here, spec.script) : await bundledPeer(spec);
+  const child = fork(script, [], {
     cwd: spec.cwd,
     execPath,
     // Node 22's own type stripping runs such a peer (no loader from the main package); it warns that it is experimental.
-    execArgv: [...(execPath ? ['--disable-warning=ExperimentalWarning'] : ['--import', 'tsx']), ...nodeFlags, ...profile],
+    execArgv: [...(execPath ? ['--disable-warning=ExperimentalWarning'] : ['--enable-source-maps']), ...nodeFlags, ...profile],
     env: { ...process.env, ...spec.env, BENCH_PORT: String(port), BENCH_DATABASE_URL: url, NODE_ENV: 'production' },
     // clinicgraph logs a JSON line per request, as in production; here they go to /dev/null.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
