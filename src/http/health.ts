@@ -1,4 +1,4 @@
-import { useReadinessCheck, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import type { Database } from '../db/database.js';
 
 export interface Readiness {
@@ -18,24 +18,28 @@ function json(status: number, body: Record<string, unknown>): Response {
  */
 export function createReadiness(db: Database, timeoutMs: number): Readiness {
   let draining = false;
-  const plugin = useReadinessCheck({
-    endpoint: '/ready',
-    check: async () => {
-      if (draining) return json(503, { status: 'draining' });
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
-      });
-      try {
-        await Promise.race([db.ping(), timeout]);
-        return json(200, { status: 'ready' });
-      } catch {
-        return json(503, { status: 'unavailable', reason: 'database unavailable' });
-      } finally {
-        clearTimeout(timer);
-      }
+  const check = async (): Promise<Response> => {
+    if (draining) return json(503, { status: 'draining' });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+    });
+    try {
+      await Promise.race([db.ping(), timeout]);
+      return json(200, { status: 'ready' });
+    } catch {
+      return json(503, { status: 'unavailable', reason: 'database unavailable' });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  // Yoga's useReadinessCheck answers the same, but also matches every other request's URL against a
+  // URLPattern (a JavaScript polyfill, about 1.5 µs a request) to learn what its pathname already says.
+  const plugin: Plugin = {
+    onRequest({ url, endResponse }) {
+      if (url.pathname === '/ready') return check().then(endResponse);
     },
-  }) as Plugin;
+  };
   return {
     plugin,
     drain: () => {
