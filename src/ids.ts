@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** Every entity's id starts with its prefix, so an id alone says which type it names (and `node(id)` needs no lookup table). */
 export const idPrefixes = {
@@ -42,8 +42,23 @@ const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
 const bodyLength = 20;
 const idPattern = /^([a-z]{3})_([0-9a-z]{20})$/;
 
+/**
+ * Random bytes drawn a block at a time, as Node draws them for randomUUID: one draw (about 1.5 µs,
+ * whatever its size) per 256 ids instead of one per id. Each id's bytes are read as soon as they are taken.
+ */
+const pool = Buffer.alloc(bodyLength * 256);
+let poolOffset = pool.length;
+function pooledBytes(): Uint8Array {
+  if (poolOffset + bodyLength > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  poolOffset += bodyLength;
+  return pool.subarray(poolOffset - bodyLength, poolOffset);
+}
+
 /** Random id body: 20 characters of Crockford-style base32, 100 bits. */
-function randomIdBody(bytes: Uint8Array = randomBytes(bodyLength)): string {
+function randomIdBody(bytes: Uint8Array = pooledBytes()): string {
   let body = '';
   for (let i = 0; i < bodyLength; i++) body += alphabet[(bytes[i] ?? 0) & 31];
   return body;
