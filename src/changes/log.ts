@@ -79,7 +79,7 @@ const toChange = (row: ChangeRow): Change => ({ ...row, type: row.type as Change
  * later: entries are final, and their (transactionId, position) order never changes under a reader.
  * A position alone would not do: positions are taken at write time and committed in another order.
  */
-export const settledBelow = Prisma.sql`(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)`;
+const settledBelow = Prisma.sql`(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)`;
 
 const columns = Prisma.sql`c."position"::text AS "position", c."transactionId"::text AS "transactionId", c."organizationId",
   c."type", c."entityId", c."operation"::text AS "operation", c."changedAt"`;
@@ -103,11 +103,16 @@ function changeConditions(query: Omit<ChangeQuery, 'limit'>): Prisma.Sql {
   return Prisma.join(conditions, ' AND ');
 }
 
-/** Settled changes after a point, oldest first: one index range scan. */
-export async function readChanges(prisma: PrismaClient | Prisma.TransactionClient, query: ChangeQuery): Promise<Change[]> {
-  const rows = await prisma.$queryRaw<ChangeRow[]>`
+/** The statement `readChanges` sends: whoever asks whether there is anything to read asks the same. */
+export function changesSql(query: ChangeQuery): Prisma.Sql {
+  return Prisma.sql`
     SELECT ${columns} FROM "ChangeLog" c WHERE ${changeConditions(query)}
     ORDER BY c."transactionId", c."position" LIMIT ${query.limit}`;
+}
+
+/** Settled changes after a point, oldest first: one index range scan. */
+export async function readChanges(prisma: PrismaClient | Prisma.TransactionClient, query: ChangeQuery): Promise<Change[]> {
+  const rows = await prisma.$queryRaw<ChangeRow[]>(changesSql(query));
   return rows.map(toChange);
 }
 

@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
-import { readChanges, settledBelow, type Change } from '../changes/log.js';
+import { changesSql, readChanges, type Change } from '../changes/log.js';
 import { rawQueryOf } from '../db/database.js';
 import { newId } from '../ids.js';
 import { scopeOfType } from '../scopes.js';
@@ -111,16 +111,18 @@ export async function skipWhenNoSubscriptions(prisma: PrismaClient): Promise<boo
 }
 
 /**
- * Whether `dispatchOnce` has anything to do: a settled change after the mark, or a delivery queued
- * again. Asked through the driver every interval, so an idle server never runs the dispatcher's Prisma
- * transaction (and never loads Prisma's query compiler for it).
+ * Whether `dispatchOnce` has anything to do: a settled change after the mark (its own read, for one
+ * row), or a delivery queued again. Asked through the driver every interval, so an idle server never
+ * runs the dispatcher's Prisma transaction (and never loads Prisma's query compiler for it).
  */
 export async function dispatchDue(prisma: PrismaClient): Promise<boolean> {
-  const [row] = await rawQueryOf(prisma)<{ due: boolean }>(Prisma.sql`
-    SELECT EXISTS (
-        SELECT 1 FROM "WebhookDispatchState" s
-        JOIN "ChangeLog" c ON (c."transactionId", c."position") > (s."transactionId", s."position")
-        WHERE s."id" = 1 AND c."transactionId" < ${settledBelow})
-      OR EXISTS (SELECT 1 FROM "WebhookDelivery" WHERE "status" = 'queued') AS "due"`);
-  return row?.due === true;
+  const query = rawQueryOf(prisma);
+  const [mark] = await query<{ transactionId: string; position: string }>(
+    Prisma.sql`SELECT "transactionId"::text AS "transactionId", "position"::text AS "position" FROM "WebhookDispatchState" WHERE "id" = 1`,
+  );
+  if (!mark) return false;
+  const [queued] = await query<{ id: string }>(Prisma.sql`SELECT "id" FROM "WebhookDelivery" WHERE "status" = 'queued' LIMIT 1`);
+  if (queued) return true;
+  const changes = await query(changesSql({ organizationId: null, types: null, after: { ...mark, changedAt: new Date(0) }, limit: 1 }));
+  return changes.length > 0;
 }
