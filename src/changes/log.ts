@@ -110,7 +110,7 @@ export function changesSql(query: ChangeQuery): Prisma.Sql {
     ORDER BY c."transactionId", c."position" LIMIT ${query.limit}`;
 }
 
-/** Settled changes after a point, oldest first: one index range scan. */
+/** Settled changes after a point, oldest first: one index range scan (of a clinic's index, or, for the webhook dispatcher reading every clinic's, of the log's own order). */
 export async function readChanges(prisma: PrismaClient | Prisma.TransactionClient, query: ChangeQuery): Promise<Change[]> {
   const rows = await prisma.$queryRaw<ChangeRow[]>(changesSql(query));
   return rows.map(toChange);

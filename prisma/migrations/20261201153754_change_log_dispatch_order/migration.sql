@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "ChangeLog_transactionId_position_idx" ON "ChangeLog"("transactionId", "position");
