@@ -4,7 +4,8 @@
  * Starts the server as a user does (STARTUP_COMMAND, default `node --import tsx src/server.ts`, what
  * `npm start` runs), on a database that already exists (the first, seeding run is measured apart), and
  * polls `{ __typename }` with the demo key every 10 ms. Prints the time to the first answer, the server's
- * own "startup" log line (its steps, in ms since the process began) and the RSS once idle.
+ * own "startup" log line (its steps, in ms since the process began) and the RSS once idle (of the
+ * command's own process: with `npm start`, npm's, not the server's).
  * Environment: STARTUP_RUNS (5), DATABASE_URL (the server's; default the embedded ./data/clinicgraph).
  */
 import { spawn } from 'node:child_process';
@@ -26,7 +27,8 @@ interface Run {
 
 async function once(): Promise<Run> {
   const started = performance.now();
-  const child = spawn(command[0]!, command.slice(1), { cwd: root, env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own: `npm start` runs the server as npm's child, and stopping npm alone would leave it holding the database.
+  const child = spawn(command[0]!, command.slice(1), { cwd: root, env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
@@ -55,7 +57,7 @@ async function once(): Promise<Run> {
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
   const idleRssMb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
-  child.kill('SIGTERM');
+  process.kill(-child.pid!, 'SIGTERM');
   await exited;
   const line = stdout.split('\n').find((l) => l.includes('"msg":"startup"'));
   const steps = line ? ((JSON.parse(line) as { stepsMs?: Record<string, number> }).stepsMs ?? {}) : {};
