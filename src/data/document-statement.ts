@@ -34,15 +34,15 @@ import { keysetSql, orderSql, table as tableSql, whereSql, withTiebreaker, type 
 
 /**
  * One SQL statement for a whole query: every level (a page, the pages under each of its rows, the
- * rows they reference) is a subquery of one statement, and PostgreSQL builds the response's JSON, so
- * Node parses one text instead of decoding rows and completing thousands of fields. The GraphQL
+ * rows they reference) is a subquery of one statement, and PostgreSQL writes the answer's JSON text,
+ * which the server sends as it is instead of decoding rows and completing thousands of fields. The GraphQL
  * executor stays the path for everything else; an operation takes this one only when every field it
  * selects is one the statement can answer exactly as the resolvers would (`planFor` decides, once per
  * document) and the caller holds every scope those fields demand, so there is no partial answer to
  * give. Tenancy is in every subquery (`organizationId` of the caller), the same condition the loaders
  * apply; the PHI record learns what the answer revealed from the rows' ids and patient links, which
- * the statement returns beside the data (keys `#id`, `#patientId`: no GraphQL name starts with #)
- * and which are removed before the answer leaves. What it costs PostgreSQL is measured by
+ * the statement writes beside the data (`#r<n>` and `#c<n>` keys: no GraphQL name starts with #)
+ * and which are taken out as the record reads them (`answerText`). What it costs PostgreSQL is measured by
  * `npm run bench:pg-time`; GRAPHQL_ONE_STATEMENT=off leaves every query to the executor.
  */
 
@@ -797,8 +797,7 @@ function watchedOf(plan: DocumentPlan): Map<number, Watched> {
   };
   /** A child list of `parent`'s rows whose parent column is its rows' patient link, with no search among its arguments. */
   const impliedUnder = (parent: RowPlan, source: { table: Table; parentColumn: string | null }, connection?: ConnectionPlan) =>
-    patientBearing(parent.table) && source.parentColumn !== null && source.parentColumn === linkColumnOf(source.table) && !connection?.countsSearch &&
-    !(connection && searchesIn(connection));
+    patientBearing(parent.table) && source.parentColumn !== null && source.parentColumn === linkColumnOf(source.table) && !connection?.searches;
   const rows = (plan: RowPlan) => {
     for (const entry of plan.entries) {
       if (entry.kind === 'reference') {
@@ -833,9 +832,6 @@ function watchedOf(plan: DocumentPlan): Map<number, Watched> {
   }
   return watched;
 }
-
-/** Whether the connection's field takes text arguments, which the record keeps as searches, per instance. */
-const searchesIn = (connection: ConnectionPlan) => connection.searches;
 
 const watchedByPlan = new WeakMap<DocumentPlan, ReturnType<typeof watchedOf>>();
 
