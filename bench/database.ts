@@ -35,7 +35,8 @@ export async function onServerOf(url: string, statement: string): Promise<void> 
   }
 }
 
-async function createDatabaseIfMissing(url: string, log: (line: string) => void): Promise<void> {
+/** Creates the database `url` names when PostgreSQL has none of that name; says whether it did. */
+export async function createDatabaseIfMissing(url: string, log: (line: string) => void = () => {}): Promise<boolean> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.slice(1));
   const admin = new URL(url);
@@ -44,10 +45,10 @@ async function createDatabaseIfMissing(url: string, log: (line: string) => void)
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) {
-      log(`Creating database ${name}`);
-      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
-    }
+    if (rowCount) return false;
+    log(`Creating database ${name}`);
+    await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+    return true;
   } finally {
     await client.end();
   }

@@ -23,9 +23,9 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { demoSecret } from '../src/auth/keys.js';
 import { benchQueries, type BenchQuery } from './queries.js';
+import { createDatabaseIfMissing } from './database.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const postgresUrl = process.env.MEMORY_DATABASE_URL ?? 'postgresql://root@127.0.0.1:5432/clinicgraph_memory';
@@ -76,23 +76,6 @@ interface TargetResult {
 }
 
 const mb = (bytes: number) => bytes / 2 ** 20;
-
-async function ensurePostgresDatabase(url: string): Promise<boolean> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (rowCount) return false;
-    await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
-    return true;
-  } finally {
-    await client.end();
-  }
-}
 
 class Server {
   private stderr = '';
@@ -244,7 +227,7 @@ async function measure(target: string, databaseUrl: string, fresh: boolean): Pro
 const results: TargetResult[] = [];
 for (const target of targets) {
   if (target === 'postgres') {
-    const fresh = await ensurePostgresDatabase(postgresUrl);
+    const fresh = await createDatabaseIfMissing(postgresUrl);
     const url = new URL(postgresUrl);
     results.push(await measure(`PostgreSQL (${url.host}${url.pathname})`, postgresUrl, fresh));
   } else if (target === 'pglite') {

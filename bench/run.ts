@@ -29,6 +29,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { prepareBenchDatabase, type BenchData } from './database.js';
 import type { FromPeer, PeerStats, ToPeer } from './peers/child.js';
+import { bundleOptions } from '../scripts/bundle.mjs';
 import { benchQueries, type BenchQuery, type QueryId } from './queries.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -137,22 +138,7 @@ async function bundledPeer(spec: PeerSpec): Promise<string> {
   const checkout = spec.cwd ?? path.resolve(here, '..');
   const outdir = path.join(checkout, 'dist', 'bench-peers', spec.id);
   const { build } = await import('esbuild');
-  await build({
-    entryPoints: [path.resolve(here, spec.script)],
-    outdir,
-    entryNames: 'peer',
-    bundle: true,
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: 'linked',
-    sourcesContent: false,
-    absWorkingDir: checkout,
-    logLevel: 'warning',
-  });
+  await build({ ...bundleOptions, entryPoints: [path.resolve(here, spec.script)], outdir, entryNames: 'peer', absWorkingDir: checkout });
   return path.join(outdir, 'peer.js');
 }
 

@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleOptions } from './bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -45,7 +46,7 @@ if (mtime(path.join(root, 'prisma/schema.prisma')) > mtime(path.join(root, 'src/
 
 const inputs = Math.max(
   newestIn(path.join(root, 'src')),
-  ...['package-lock.json', 'tsconfig.json', 'scripts/start.mjs'].map((file) => statSync(path.join(root, file)).mtimeMs),
+  ...['package-lock.json', 'tsconfig.json', 'scripts/start.mjs', 'scripts/bundle.mjs'].map((file) => statSync(path.join(root, file)).mtimeMs),
 );
 const build = path.join(dist, `build-${Math.floor(inputs)}`);
 const entry = path.join(build, 'server.js');
@@ -54,25 +55,7 @@ if (!mtime(entry)) {
   const { build: bundle } = await import('esbuild');
   const scratch = `${build}.${process.pid}.tmp`;
   // esbuild has already printed each error with its source line; its stack trace would add nothing.
-  await bundle({
-    entryPoints: [path.join(root, 'src/server.ts')],
-    outdir: scratch,
-    entryNames: '[name]',
-    // What src/ imports dynamically (the generator, the app while the database opens) stays a chunk of
-    // its own, loaded when asked: one bundle would hoist every package's import to its top.
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: 'linked',
-    // Node holds every loaded map in memory while the server runs; stack traces need only the
-    // mappings, and the sources they name are src/ itself.
-    sourcesContent: false,
-    logLevel: 'warning',
-  }).catch(() => {
+  await bundle({ ...bundleOptions, entryPoints: [path.join(root, 'src/server.ts')], outdir: scratch, entryNames: '[name]' }).catch(() => {
     rmSync(scratch, { recursive: true, force: true });
     console.error('clinicgraph cannot start: src/ does not build (the errors above); `npm run typecheck` says more.');
     process.exit(1);

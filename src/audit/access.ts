@@ -31,7 +31,7 @@ type Variables = GraphQLResolveInfo['variableValues'];
 /** Rows whose own link is remembered, so their children resolve to a patient without a lookup: every parent some link goes through. */
 const linkedTables = new Set<string>(Object.values(patientLinks).map((link) => link.table).filter((table) => table !== 'Patient'));
 
-function patientBearing(name: string | undefined): name is PatientBearingType {
+export function patientBearing(name: string | undefined): name is PatientBearingType {
   return name !== undefined && Object.hasOwn(patientLinks, name);
 }
 
@@ -120,6 +120,11 @@ function watches(returned: Returned): boolean {
 }
 
 const join = (path: string, name: string) => (path ? `${path}.${name}` : name);
+
+/** A list field's text arguments, which the record keeps as searches (by presence): Relay's cursors are positions, not search text. */
+export function searchArgumentsOf(field: Pick<GraphQLField<unknown, unknown>, 'args'>): string[] {
+  return field.args.filter((arg) => getNamedType(arg.type) === GraphQLString && arg.name !== 'after' && arg.name !== 'before').map((arg) => arg.name);
+}
 
 /** Walks a document once (with selection.ts's walker) into the places the record observes. */
 class PlanBuilder {
@@ -236,7 +241,7 @@ class PlanBuilder {
       endCursor: false,
       totalCount: false,
       // Relay's cursors (after, before) are positions, not search text.
-      searchArguments: field.args.filter((arg) => getNamedType(arg.type) === GraphQLString && arg.name !== 'after' && arg.name !== 'before').map((arg) => arg.name),
+      searchArguments: searchArgumentsOf(field),
       idArguments: field.args.filter((arg) => getNamedType(arg.type).name === 'ID').map((arg) => arg.name),
     };
     const read = (name: string) => connection.reads.push({ path: join(path, name), scopes: [] });

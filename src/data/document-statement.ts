@@ -18,7 +18,6 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type ExecutionResult,
-  GraphQLString,
 } from 'graphql';
 import { Prisma } from '../generated/prisma/client.js';
 import { isClinicType, patientLinks, resourceOf } from '../resources.js';
@@ -27,7 +26,7 @@ import { guardedNodeExtension } from '../builder.js';
 import type { Scope } from '../scopes.js';
 import { rowsSourceOf, type RowsSource } from '../schema/connections.js';
 import { connectionParts, selectedFields } from '../schema/selection.js';
-import { isObserved, scopesOf } from '../audit/access.js';
+import { isObserved, patientBearing, scopesOf, searchArgumentsOf } from '../audit/access.js';
 import { referenceExtension, type ReferenceExtension } from './prefetch.js';
 import { pageRequest, rowsToRead, type PageInfoReads } from './pagination.js';
 import { keysetSql, orderSql, table as tableSql, whereSql, withTiebreaker, type SortKey, type Table } from './sql.js';
@@ -74,7 +73,6 @@ interface FieldAt {
 /** What a row of `table` answers, per response key. */
 interface RowPlan {
   table: Table;
-  type: GraphQLObjectType;
   entries: RowEntry[];
   /** For rows the PHI record observes: the id and patient-link columns, and the watched field they belong to. */
   hidden: { columns: string[]; watch: number } | null;
@@ -327,8 +325,8 @@ class Planner {
     if (!isObjectType(named)) return refuse(String(named));
     this.demand(named);
     this.tables.add(table);
-    const link = Object.hasOwn(patientLinks, table) ? (patientLinks as Record<string, { column: string }>)[table]! : undefined;
-    const plan: RowPlan = { table, type: named, entries: [], hidden: owner.watch && link ? { columns: hiddenColumns(link.column), watch: owner.watch.index } : null };
+    const link = linkColumnOf(table);
+    const plan: RowPlan = { table, entries: [], hidden: owner.watch && link ? { columns: hiddenColumns(link), watch: owner.watch.index } : null };
     const columns = resourceOf[table].columns;
     for (const [responseKey, selected] of this.selections(named, nodes)) {
       if (selected.name === '__typename') {
@@ -366,7 +364,7 @@ class Planner {
     const type = getNamedType(field.type);
     const parts = connectionParts(type);
     if (!parts || !isObjectType(type)) return refuse(`${field.name} is not a connection`);
-    const link = Object.hasOwn(patientLinks, table) ? (patientLinks as Record<string, { column: string }>)[table]! : undefined;
+    const link = linkColumnOf(table);
     this.tables.add(table);
     const node = parts.node as GraphQLObjectType;
     const entries: ConnectionEntry[] = [];
@@ -412,7 +410,7 @@ class Planner {
           refuse(`connection ${selected.name}`);
       }
     }
-    const hidden = link && at.watch ? hiddenColumns(link.column) : null;
+    const hidden = link && at.watch ? hiddenColumns(link) : null;
     // Rows of one place only carry them (`nodes` before `edges`): each row is told once per page.
     const carrier = entries.flatMap((entry) =>
       entry.kind === 'nodes' ? [entry.rows] : entry.kind === 'edges' ? entry.entries.flatMap((part) => (part.kind === 'node' ? [part.rows] : [])) : [],
@@ -422,7 +420,7 @@ class Planner {
         rows.hidden = hidden && rows === carrier ? { columns: hidden, watch: at.watch!.index } : null;
       }
     }
-    const searches = field.args.some((arg) => getNamedType(arg.type) === GraphQLString && arg.name !== 'after' && arg.name !== 'before');
+    const searches = searchArgumentsOf(field).length > 0;
     return { entries, reads, hidden, carried: carrier !== undefined, countsSearch: searches && entries.some((entry) => entry.kind === 'totalCount'), searches };
   }
 }
@@ -786,7 +784,6 @@ interface Watched {
   implied: boolean;
 }
 
-const patientBearing = (table: Table) => Object.hasOwn(patientLinks, table);
 const linkColumnOf = (table: Table) => (patientLinks as Record<string, { column: string } | undefined>)[table]?.column;
 
 /** The watched fields of a plan by their number, with the columns of their rows' `#r` values. */

@@ -162,11 +162,6 @@ export function directReadOf(client: PrismaClient): DirectRead | undefined {
   return directs.get(client)?.clinicRows;
 }
 
-/** The same direct path with Prisma's raw-result types, for statements outside clinic data (a key lookup, an insert). */
-export function directQueryOf(client: PrismaClient): DirectRead | undefined {
-  return directs.get(client)?.query;
-}
-
 /**
  * A raw statement with Prisma's raw-result types: through the driver when this module opened the
  * client, else `$queryRaw`. Whatever runs on every start and every request goes this way: the first
